@@ -1,0 +1,317 @@
+//! Reading answers (a YAML file, `--set KEY=VALUE` overrides, the embedded demo defaults) into a
+//! raw tree, and writing validated answers back as a commented `answers.yml`.
+
+use super::{Answers, AnswersError, ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question, show};
+use serde_json::{Map, Value};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The largest answers file read; anything bigger is not an answers file.
+const MAX_ANSWERS_BYTES: u64 = 1024 * 1024;
+
+/// Answers for `new --defaults`: a demo platform on a placeholder domain and account.
+pub fn demo_defaults() -> Value {
+    serde_json::json!({
+        "platform_name": "yourschool",
+        "platform_description": "Your School",
+        "root_domain": "yourschool.example",
+        "aws_region": "us-east-1",
+        "aws_account_id": "123456789012",
+    })
+}
+
+/// Reads an answers file (YAML or JSON) into a raw tree. Errors name the file, and the line
+/// and column of a syntax error.
+pub fn read_file(path: &Path) -> anyhow::Result<Value> {
+    let metadata = fs_err::metadata(path)?;
+    if !metadata.is_file() {
+        anyhow::bail!("`{}` is not a file", path.display());
+    }
+    if metadata.len() > MAX_ANSWERS_BYTES {
+        anyhow::bail!(
+            "`{}` is {} bytes; an answers file is at most {MAX_ANSWERS_BYTES}",
+            path.display(),
+            metadata.len()
+        );
+    }
+    let bytes = fs_err::read(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("`{}` is not UTF-8 text", path.display()))?;
+    parse(&text).map_err(|message| anyhow::anyhow!("`{}`: {message}", path.display()))
+}
+
+/// Parses answers text; the error carries the parser's line and column.
+pub fn parse(text: &str) -> Result<Value, String> {
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_saphyr::from_str::<Value>(text).map_err(|error| format!("not valid YAML: {error}"))
+}
+
+/// Applies one `--set KEY=VALUE`. The key is a path (`environments.0.eks_instance_type`);
+/// the value is read as the key's type (`true`/`false` for booleans, text otherwise).
+/// `environments.N.*` with N equal to the number of environments adds one.
+pub fn apply_set(raw: &mut Value, assignment: &str) -> Result<(), AnswersError> {
+    let Some((path, text)) = assignment.split_once('=') else {
+        return Err(AnswersError::one(
+            assignment,
+            "has no `=`: write `--set KEY=VALUE`, e.g. `--set aws_region=eu-west-2`",
+        ));
+    };
+    let path = path.trim();
+    let segments: Vec<&str> = path.split('.').collect();
+    if !raw.is_object() {
+        *raw = Value::Object(Map::new());
+    }
+    let top = raw.as_object_mut().expect("made an object above");
+    let question = find_question(QUESTIONS, segments[0], segments[0])?;
+    if !matches!(question.kind, Kind::Environments) {
+        if segments.len() != 1 {
+            return Err(AnswersError::one(
+                path,
+                "has no parts: `.` after it is not allowed",
+            ));
+        }
+        top.insert(question.key.to_owned(), typed(question, text));
+        return Ok(());
+    }
+    let (Some(index), Some(key), None) = (segments.get(1), segments.get(2), segments.get(3)) else {
+        return Err(AnswersError::one(
+            path,
+            "sets one value of one environment: write `environments.<index>.<key>`, e.g. `environments.0.eks_instance_type`",
+        ));
+    };
+    let index: usize = index.parse().map_err(|_| {
+        AnswersError::one(
+            path,
+            format!("`{index}` is not an environment index (0, 1, ...)"),
+        )
+    })?;
+    let question = find_question(ENVIRONMENT_QUESTIONS, key, path)?;
+    let environments = top
+        .entry("environments")
+        .or_insert_with(|| serde_json::json!([{}]));
+    let Value::Array(items) = environments else {
+        return Err(AnswersError::one(
+            "environments",
+            "is not a list, so `--set` cannot index it",
+        ));
+    };
+    if index > items.len() {
+        return Err(AnswersError::one(
+            path,
+            format!(
+                "names environment {index}, but there are {}: add environments in order",
+                items.len()
+            ),
+        ));
+    }
+    if index == items.len() {
+        items.push(Value::Object(Map::new()));
+    }
+    let Value::Object(item) = &mut items[index] else {
+        return Err(AnswersError::one(
+            format!("environments.{index}"),
+            "is not a mapping, so `--set` cannot change it",
+        ));
+    };
+    item.insert(question.key.to_owned(), typed(question, text));
+    Ok(())
+}
+
+fn find_question(
+    table: &'static [Question],
+    key: &str,
+    path: &str,
+) -> Result<&'static Question, AnswersError> {
+    table
+        .iter()
+        .find(|question| question.key == key)
+        .ok_or_else(|| {
+            let hint = crate::suggest::did_you_mean(key, table.iter().map(|q| q.key));
+            AnswersError::one(path, format!("is not a known answer{hint}"))
+        })
+}
+
+fn typed(question: &Question, text: &str) -> Value {
+    match (question.kind, text) {
+        (Kind::Bool, "true") => Value::Bool(true),
+        (Kind::Bool, "false") => Value::Bool(false),
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+/// `answers.yml` as the repository records it: chosen answers as values, defaults as comments
+/// (so they follow newer defaults on `update`, and people see what they could set).
+pub fn to_yaml(answers: &Answers) -> String {
+    let raw = answers.to_raw();
+    let mut out = String::new();
+    out.push_str(
+        "# Answers for openedx-devops. Edit them, then run `openedx-devops update` to apply.\n",
+    );
+    out.push_str(
+        "# A commented key takes the generator's default; uncomment it to choose a value.\n",
+    );
+    let _ = writeln!(out, "schema_version: {}", super::SCHEMA_VERSION);
+    for question in QUESTIONS {
+        let value = &raw[question.key];
+        let chosen = answers.chosen.contains(question.key);
+        if let Kind::Environments = question.kind {
+            write_environments(&mut out, answers, value, chosen);
+            continue;
+        }
+        let comment = if chosen { "" } else { "# " };
+        let _ = writeln!(out, "{comment}{}: {}", question.key, scalar(value));
+    }
+    out
+}
+
+fn write_environments(out: &mut String, answers: &Answers, value: &Value, chosen: bool) {
+    let list_comment = if chosen { "" } else { "# " };
+    let _ = writeln!(out, "{list_comment}environments:");
+    let items = value.as_array().cloned().unwrap_or_default();
+    for (index, item) in items.iter().enumerate() {
+        for (position, question) in ENVIRONMENT_QUESTIONS.iter().enumerate() {
+            let path = format!("environments.{index}.{}", question.key);
+            // The first key carries the list dash; a list item needs at least one real key.
+            let keep = chosen && (position == 0 || answers.chosen.contains(&path));
+            let comment = if keep { "" } else { "# " };
+            let dash = if position == 0 { "- " } else { "  " };
+            let _ = writeln!(
+                out,
+                "{comment}  {dash}{}: {}",
+                question.key,
+                scalar(&item[question.key])
+            );
+        }
+    }
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => serde_json::to_string(text).unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+/// Reads `schema_version` off a raw tree (answers files written by the generator carry it)
+/// and refuses a version this generator does not know.
+pub fn take_schema_version(raw: &mut Value) -> Result<(), AnswersError> {
+    let Some(map) = raw.as_object_mut() else {
+        return Ok(());
+    };
+    match map.remove("schema_version") {
+        None => Ok(()),
+        Some(Value::Number(number))
+            if number.as_u64() == Some(u64::from(super::SCHEMA_VERSION)) =>
+        {
+            Ok(())
+        }
+        Some(other) => Err(AnswersError::one(
+            "schema_version",
+            format!(
+                "is {}: this generator reads schema version {}",
+                show(&other),
+                super::SCHEMA_VERSION
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn validated(raw: &Value) -> Answers {
+        Answers::validate(raw).expect("valid answers")
+    }
+
+    #[test]
+    fn set_overrides_and_adds_environments() {
+        let mut raw = demo_defaults();
+        apply_set(&mut raw, "aws_region=eu-west-2").unwrap();
+        apply_set(&mut raw, "bastion=false").unwrap();
+        apply_set(&mut raw, "environments.0.eks_instance_type=t3.xlarge").unwrap();
+        apply_set(&mut raw, "environments.1.name=dev").unwrap();
+        apply_set(&mut raw, "environments.1.subdomain=dev.courses").unwrap();
+        let answers = validated(&raw);
+        assert_eq!(answers.aws_region, "eu-west-2");
+        assert!(!answers.bastion);
+        assert_eq!(answers.environments[0].eks_instance_type, "t3.xlarge");
+        assert_eq!(answers.environments[0].name, "prod");
+        assert_eq!(answers.environments[1].name, "dev");
+    }
+
+    #[test]
+    fn set_names_bad_keys() {
+        let mut raw = demo_defaults();
+        let error = apply_set(&mut raw, "aws_regoin=eu-west-2").unwrap_err();
+        assert_eq!(error.problems[0].key, "aws_regoin");
+        assert!(error.to_string().contains("did you mean `aws_region`"));
+        let error = apply_set(&mut raw, "environments.0.size=x").unwrap_err();
+        assert_eq!(error.problems[0].key, "environments.0.size");
+        let error = apply_set(&mut raw, "environments.5.name=x").unwrap_err();
+        assert!(error.to_string().contains("in order"));
+        let error = apply_set(&mut raw, "bastion").unwrap_err();
+        assert!(error.to_string().contains("`=`"));
+    }
+
+    #[test]
+    fn a_bool_given_as_other_text_stays_text_and_is_refused() {
+        let mut raw = demo_defaults();
+        apply_set(&mut raw, "bastion=yes").unwrap();
+        let error = Answers::validate(&raw).unwrap_err();
+        assert_eq!(error.problems[0].key, "bastion");
+    }
+
+    #[test]
+    fn written_answers_read_back_the_same() {
+        let mut raw = demo_defaults();
+        apply_set(&mut raw, "environments.0.subdomain=learn").unwrap();
+        apply_set(&mut raw, "environments.1.name=dev").unwrap();
+        apply_set(&mut raw, "environments.1.subdomain=dev.learn").unwrap();
+        let answers = validated(&raw);
+        let text = to_yaml(&answers);
+        let mut reread = parse(&text).unwrap();
+        take_schema_version(&mut reread).unwrap();
+        let again = validated(&reread);
+        assert_eq!(again, answers);
+        assert_eq!(again.chosen, answers.chosen);
+        assert!(text.contains("# platform_region: \"global\"\n"), "{text}");
+        assert!(
+            text.contains("  - name: \"dev\"\n    subdomain: \"dev.learn\"\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unchosen_environments_are_written_as_comments() {
+        let answers = validated(&demo_defaults());
+        let text = to_yaml(&answers);
+        assert!(
+            text.contains("# environments:\n#   - name: \"prod\"\n"),
+            "{text}"
+        );
+        let mut reread = parse(&text).unwrap();
+        take_schema_version(&mut reread).unwrap();
+        assert_eq!(validated(&reread), answers);
+    }
+
+    #[test]
+    fn yaml_errors_carry_a_line() {
+        let error = parse("platform_name: a\n  bad: [").unwrap_err();
+        assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        assert!(parse("bastion: true\nbastion: false\n").is_err());
+    }
+
+    #[test]
+    fn an_unknown_schema_version_is_refused() {
+        let mut raw = parse("schema_version: 7\nplatform_name: a\n").unwrap();
+        let error = take_schema_version(&mut raw).unwrap_err();
+        assert_eq!(error.problems[0].key, "schema_version");
+    }
+}

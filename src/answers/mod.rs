@@ -1,0 +1,564 @@
+//! Answers: the question table, raw answers as read (a YAML/JSON tree), and their validation
+//! into typed [`Answers`] that every later stage can trust. Reads and writes no file itself
+//! except through [`load`].
+
+pub(crate) mod aws;
+pub(crate) mod load;
+mod questions;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use std::fmt;
+
+pub(crate) use questions::{ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question};
+
+/// Version of the answers schema this generator reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One thing wrong with the answers: the key path (`environments.1.name`) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+}
+
+/// Every problem found in a set of answers; validation reports them all at once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct AnswersError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for AnswersError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.problems.len();
+        write!(
+            f,
+            "the answers have {count} problem{}:",
+            if count == 1 { "" } else { "s" }
+        )?;
+        for problem in &self.problems {
+            write!(f, "\n  - `{}` {}", problem.key, problem.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl AnswersError {
+    pub(crate) fn one(key: impl Into<String>, message: impl Into<String>) -> Self {
+        AnswersError {
+            problems: vec![Problem {
+                key: key.into(),
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+/// Where Open edX's MongoDB runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MongoDb {
+    Ec2,
+    Documentdb,
+    InCluster,
+}
+
+/// One deployment target (prod, dev, ...), validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Environment {
+    pub name: String,
+    pub subdomain: String,
+    pub eks_instance_type: String,
+    pub mysql_instance_class: String,
+    pub redis_node_type: String,
+}
+
+/// Validated answers. Only [`Answers::validate`] makes one, so every value in it has been checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answers {
+    pub platform_name: String,
+    pub platform_description: String,
+    pub platform_region: String,
+    pub root_domain: String,
+    pub aws_region: String,
+    pub aws_account_id: String,
+    pub github_organization: String,
+    pub github_repository: String,
+    pub mongodb: MongoDb,
+    pub spot_instances: bool,
+    pub bastion: bool,
+    pub environments: Vec<Environment>,
+    /// Key paths the user gave; the others took their defaults.
+    #[serde(skip)]
+    pub chosen: BTreeSet<String>,
+}
+
+/// Longest resource name prefix (`<platform>-<region>-<env>`): ElastiCache ids stop at 40.
+pub const MAX_RESOURCE_PREFIX: usize = 40;
+/// Longest host name prefix the blueprints put before an environment's domain.
+const LONGEST_HOST_PREFIX: &str = "meilisearch.";
+
+impl Answers {
+    /// Checks a raw answers tree (as read from YAML, `--set` or the questionnaire): unknown
+    /// keys, types, values, defaults for what is missing, and rules across keys.
+    pub fn validate(raw: &Value) -> Result<Answers, AnswersError> {
+        let mut problems = Vec::new();
+        let Some(map) = raw.as_object() else {
+            return Err(AnswersError::one(
+                "(top level)",
+                format!(
+                    "is {}: the answers must be a mapping of keys to values",
+                    describe(raw)
+                ),
+            ));
+        };
+        let mut chosen = BTreeSet::new();
+        report_unknown_keys(map, QUESTIONS, "", &mut problems);
+        let top = resolve(map, QUESTIONS, "", &mut problems, &mut chosen);
+        let environments = match map.get("environments") {
+            None | Some(Value::Null) => vec![default_environment()],
+            Some(Value::Array(items)) if items.is_empty() => {
+                problems.push(Problem {
+                    key: "environments".into(),
+                    message: "is empty: give at least one environment".into(),
+                });
+                vec![]
+            }
+            Some(Value::Array(items)) => {
+                chosen.insert("environments".into());
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, item)| {
+                        environment(item, index, &mut problems, &mut chosen)
+                    })
+                    .collect()
+            }
+            Some(other) => {
+                problems.push(Problem {
+                    key: "environments".into(),
+                    message: format!("is {}: expected a list of environments", describe(other)),
+                });
+                vec![]
+            }
+        };
+        if !problems.is_empty() {
+            return Err(AnswersError { problems });
+        }
+        let text = |key: &str| top[key].as_str().unwrap_or_default().to_owned();
+        let answers = Answers {
+            platform_name: text("platform_name"),
+            platform_description: text("platform_description"),
+            platform_region: text("platform_region"),
+            root_domain: text("root_domain"),
+            aws_region: text("aws_region"),
+            aws_account_id: text("aws_account_id"),
+            github_organization: text("github_organization"),
+            github_repository: text("github_repository"),
+            mongodb: match top["mongodb"].as_str() {
+                Some("documentdb") => MongoDb::Documentdb,
+                Some("in_cluster") => MongoDb::InCluster,
+                _ => MongoDb::Ec2,
+            },
+            spot_instances: top["spot_instances"].as_bool().unwrap_or(true),
+            bastion: top["bastion"].as_bool().unwrap_or(true),
+            environments,
+            chosen,
+        };
+        answers.check_across_keys()?;
+        Ok(answers)
+    }
+
+    /// Rules that involve several keys: unique names and hosts, name lengths.
+    fn check_across_keys(&self) -> Result<(), AnswersError> {
+        let mut problems = Vec::new();
+        let mut names = BTreeSet::new();
+        let mut domains = BTreeSet::new();
+        for (index, environment) in self.environments.iter().enumerate() {
+            if !names.insert(environment.name.as_str()) {
+                problems.push(Problem {
+                    key: format!("environments.{index}.name"),
+                    message: format!(
+                        "is `{}`, which an earlier environment already uses: names must be unique",
+                        environment.name
+                    ),
+                });
+            }
+            let domain = self.environment_domain(environment);
+            if !domains.insert(domain.clone()) {
+                problems.push(Problem {
+                    key: format!("environments.{index}.subdomain"),
+                    message: format!(
+                        "is `{}`, which an earlier environment already uses: each environment needs its own host (`{domain}` is taken)",
+                        environment.subdomain
+                    ),
+                });
+            }
+            if domain.len() + LONGEST_HOST_PREFIX.len() > 253 {
+                problems.push(Problem {
+                    key: format!("environments.{index}.subdomain"),
+                    message: format!(
+                        "makes the host `{LONGEST_HOST_PREFIX}{domain}` longer than DNS allows (253 characters)"
+                    ),
+                });
+            }
+            let prefix = self.resource_prefix(environment);
+            if prefix.len() > MAX_RESOURCE_PREFIX {
+                problems.push(Problem {
+                    key: format!("environments.{index}.name"),
+                    message: format!(
+                        "makes the resource name prefix `{prefix}` {} characters long; AWS limits some names, so `platform_name`, `platform_region` and the environment name together must stay within {MAX_RESOURCE_PREFIX}",
+                        prefix.len()
+                    ),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(AnswersError { problems })
+        }
+    }
+
+    /// The LMS host of an environment, e.g. `courses.yourschool.edu`.
+    pub fn environment_domain(&self, environment: &Environment) -> String {
+        format!("{}.{}", environment.subdomain, self.root_domain)
+    }
+
+    /// `<platform_name>-<platform_region>-<environment>`, the stem of every AWS resource name.
+    pub fn resource_prefix(&self, environment: &Environment) -> String {
+        format!(
+            "{}-{}-{}",
+            self.platform_name, self.platform_region, environment.name
+        )
+    }
+
+    /// The answers as a raw tree again (what `answers.yml` records).
+    pub fn to_raw(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+fn default_environment() -> Environment {
+    let default = |key: &str| {
+        ENVIRONMENT_QUESTIONS
+            .iter()
+            .find(|question| question.key == key)
+            .and_then(|question| question.default_text())
+            .unwrap_or_default()
+    };
+    Environment {
+        name: default("name"),
+        subdomain: default("subdomain"),
+        eks_instance_type: default("eks_instance_type"),
+        mysql_instance_class: default("mysql_instance_class"),
+        redis_node_type: default("redis_node_type"),
+    }
+}
+
+fn environment(
+    item: &Value,
+    index: usize,
+    problems: &mut Vec<Problem>,
+    chosen: &mut BTreeSet<String>,
+) -> Option<Environment> {
+    let prefix = format!("environments.{index}.");
+    let Some(map) = item.as_object() else {
+        problems.push(Problem {
+            key: format!("environments.{index}"),
+            message: format!(
+                "is {}: expected a mapping with `name`, `subdomain`, ...",
+                describe(item)
+            ),
+        });
+        return None;
+    };
+    let before = problems.len();
+    // An environment given in a list is identified by its name, chosen or not.
+    chosen.insert(format!("{prefix}name"));
+    report_unknown_keys(map, ENVIRONMENT_QUESTIONS, &prefix, problems);
+    let values = resolve(map, ENVIRONMENT_QUESTIONS, &prefix, problems, chosen);
+    if problems.len() > before {
+        return None;
+    }
+    let text = |key: &str| values[key].as_str().unwrap_or_default().to_owned();
+    Some(Environment {
+        name: text("name"),
+        subdomain: text("subdomain"),
+        eks_instance_type: text("eks_instance_type"),
+        mysql_instance_class: text("mysql_instance_class"),
+        redis_node_type: text("redis_node_type"),
+    })
+}
+
+fn report_unknown_keys(
+    map: &Map<String, Value>,
+    questions: &[Question],
+    prefix: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for key in map.keys() {
+        if !questions.iter().any(|question| question.key == key) {
+            let hint = crate::suggest::did_you_mean(key, questions.iter().map(|q| q.key));
+            problems.push(Problem {
+                key: format!("{prefix}{key}"),
+                message: format!("is not a known answer{hint}"),
+            });
+        }
+    }
+}
+
+/// Checks each question's value (or fills its default) and returns the resolved values by key.
+fn resolve(
+    map: &Map<String, Value>,
+    questions: &[Question],
+    prefix: &str,
+    problems: &mut Vec<Problem>,
+    chosen: &mut BTreeSet<String>,
+) -> Map<String, Value> {
+    let mut resolved = Map::new();
+    for question in questions {
+        if matches!(question.kind, Kind::Environments) {
+            continue;
+        }
+        let key_path = format!("{prefix}{}", question.key);
+        let value = match map.get(question.key) {
+            Some(Value::Null) | None => {
+                if question.required {
+                    problems.push(Problem {
+                        key: key_path,
+                        message: format!("is required: {}", question.help),
+                    });
+                    continue;
+                }
+                match question.default_value(&resolved) {
+                    // Derived from an answer that is itself missing: that one is reported.
+                    Value::Null => continue,
+                    value => value,
+                }
+            }
+            Some(given) => {
+                chosen.insert(key_path.clone());
+                given.clone()
+            }
+        };
+        match question.kind.check(&value) {
+            Ok(()) => {
+                resolved.insert(question.key.to_owned(), value);
+            }
+            Err(message) => problems.push(Problem {
+                key: key_path,
+                message: format!("is {}: {message}", show(&value)),
+            }),
+        }
+    }
+    resolved
+}
+
+/// A value as the user wrote it, for messages: strings in backticks, others by kind.
+pub(crate) fn show(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("`{text}`"),
+        Value::Number(number) => format!("the number `{number}`"),
+        Value::Bool(flag) => format!("`{flag}`"),
+        other => describe(other),
+    }
+}
+
+/// What kind of YAML value this is, for messages.
+pub(crate) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "empty".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Value {
+        serde_saphyr::from_str(text).expect("test YAML parses")
+    }
+
+    const MINIMAL: &str = "platform_name: yourschool\nroot_domain: yourschool.edu\naws_region: us-east-1\naws_account_id: \"123456789012\"\n";
+
+    #[test]
+    fn minimal_answers_take_every_default() {
+        let answers = Answers::validate(&yaml(MINIMAL)).unwrap();
+        assert_eq!(answers.platform_region, "global");
+        assert_eq!(answers.platform_description, "yourschool");
+        assert_eq!(answers.github_organization, "yourschool");
+        assert_eq!(answers.mongodb, MongoDb::Ec2);
+        assert!(answers.spot_instances && answers.bastion);
+        assert_eq!(answers.environments.len(), 1);
+        assert_eq!(answers.environments[0].name, "prod");
+        assert_eq!(
+            answers.environment_domain(&answers.environments[0]),
+            "courses.yourschool.edu"
+        );
+        assert_eq!(
+            answers
+                .chosen
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            [
+                "aws_account_id",
+                "aws_region",
+                "platform_name",
+                "root_domain"
+            ]
+        );
+    }
+
+    /// One row per bad value: the key path that must be named, and a word the message must hold.
+    #[test]
+    fn each_bad_value_is_refused_naming_its_key() {
+        let rows: &[(&str, &str, &str)] = &[
+            (
+                "aws_regoin: us-east-1",
+                "aws_regoin",
+                "did you mean `aws_region`",
+            ),
+            (
+                "aws_region: eu-west-9",
+                "aws_region",
+                "did you mean `eu-west-",
+            ),
+            ("aws_region: 12", "aws_region", "expected"),
+            (
+                "aws_account_id: \"12345678901\"",
+                "aws_account_id",
+                "11 digits",
+            ),
+            ("aws_account_id: 123456789012", "aws_account_id", "quoted"),
+            ("root_domain: yourschool", "root_domain", "two labels"),
+            ("root_domain: -bad.edu", "root_domain", "hyphen"),
+            ("root_domain: your_school.edu", "root_domain", "`_`"),
+            ("platform_name: YourSchool", "platform_name", "lowercase"),
+            (
+                "platform_name: 1school",
+                "platform_name",
+                "start with a letter",
+            ),
+            (
+                "platform_name: averyveryveryveryverylongschoolname",
+                "platform_name",
+                "30",
+            ),
+            ("mongodb: atlas", "mongodb", "documentdb"),
+            ("spot_instances: \"yes\"", "spot_instances", "true or false"),
+            ("bastion: 1", "bastion", "true or false"),
+            (
+                "platform_description: \"say ${hi}\"",
+                "platform_description",
+                "`$`",
+            ),
+            ("github_organization: -org", "github_organization", "hyphen"),
+            ("environments: []", "environments", "at least one"),
+            ("environments: prod", "environments", "list"),
+            (
+                "environments: [{name: prod, colour: red}]",
+                "environments.0.colour",
+                "not a known",
+            ),
+            (
+                "environments: [{name: Prod}]",
+                "environments.0.name",
+                "lowercase",
+            ),
+            (
+                "environments: [{name: prod, eks_instance_type: t3.larg}]",
+                "environments.0.eks_instance_type",
+                "`larg`",
+            ),
+            (
+                "environments: [{name: prod, mysql_instance_class: t3.small}]",
+                "environments.0.mysql_instance_class",
+                "`db.`",
+            ),
+            (
+                "environments: [{name: prod, redis_node_type: db.t3.small}]",
+                "environments.0.redis_node_type",
+                "RDS instance class",
+            ),
+            (
+                "environments: [{name: prod, subdomain: \"courses.\"}]",
+                "environments.0.subdomain",
+                "empty label",
+            ),
+            (
+                "environments: [{name: prod}, {name: prod, subdomain: dev}]",
+                "environments.1.name",
+                "unique",
+            ),
+            (
+                "environments: [{name: prod}, {name: dev}]",
+                "environments.1.subdomain",
+                "own host",
+            ),
+            (
+                "platform_region: northern-europe1\nenvironments: [{name: production-east}]",
+                "environments.0.name",
+                "40",
+            ),
+        ];
+        for (override_yaml, key, needle) in rows {
+            let mut raw = yaml(MINIMAL);
+            let changes = yaml(override_yaml);
+            for (name, value) in changes.as_object().unwrap() {
+                raw[name] = value.clone();
+            }
+            let error = Answers::validate(&raw).expect_err(override_yaml);
+            let problem = error
+                .problems
+                .iter()
+                .find(|problem| problem.key == *key)
+                .unwrap_or_else(|| panic!("{override_yaml}: no problem names `{key}`: {error}"));
+            assert!(
+                problem.message.contains(needle),
+                "{override_yaml}: `{}` lacks `{needle}`",
+                problem.message
+            );
+        }
+    }
+
+    #[test]
+    fn missing_required_keys_are_all_reported() {
+        let error = Answers::validate(&yaml("platform_description: x")).unwrap_err();
+        let keys: Vec<&str> = error.problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "platform_name",
+                "root_domain",
+                "aws_region",
+                "aws_account_id"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_at_the_top_is_refused() {
+        let error = Answers::validate(&yaml("- a\n- b")).unwrap_err();
+        assert!(error.to_string().contains("mapping"), "{error}");
+    }
+
+    #[test]
+    fn nested_environments_can_share_a_parent_domain() {
+        let mut raw = yaml(MINIMAL);
+        raw["environments"] =
+            yaml("[{name: prod, subdomain: courses}, {name: dev, subdomain: dev.courses}]");
+        let answers = Answers::validate(&raw).unwrap();
+        assert_eq!(
+            answers.environment_domain(&answers.environments[1]),
+            "dev.courses.yourschool.edu"
+        );
+    }
+}

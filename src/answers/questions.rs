@@ -1,0 +1,491 @@
+//! The question table: every answer key with its kind, default, help text and group. The
+//! questionnaire, validation, `questions` and the answers reference are all driven from it.
+
+use super::aws::{self, Service};
+use serde_json::{Map, Value};
+
+/// What kind of value a question takes; each kind knows how to check a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Lowercase letters, digits and `-`, starting with a letter, at most `max` characters.
+    Slug { max: usize },
+    /// One line of free text, without characters that would need escaping in HCL or YAML.
+    Text,
+    /// A DNS name with at least two labels.
+    Domain,
+    /// One or more DNS labels put in front of the root domain.
+    Subdomain,
+    /// An AWS region code.
+    Region,
+    /// A 12-digit AWS account id, as a string.
+    AccountId,
+    /// A GitHub organization or user name.
+    GithubOwner,
+    /// A GitHub repository name.
+    GithubRepository,
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
+    /// true or false.
+    Bool,
+    /// An instance type of an AWS service.
+    Instance(Service),
+    /// The list of environments (its items have their own questions).
+    Environments,
+}
+
+/// How a question's default is found when the answer is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultValue {
+    /// Required: no default.
+    None,
+    Text(&'static str),
+    Bool(bool),
+    /// The value of an earlier question, e.g. the description from the platform name.
+    SameAs(&'static str),
+    /// One `prod` environment with the environment questions' defaults.
+    OneEnvironment,
+}
+
+/// One question of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Question {
+    pub key: &'static str,
+    pub kind: Kind,
+    pub default: DefaultValue,
+    pub required: bool,
+    pub group: &'static str,
+    pub help: &'static str,
+}
+
+const MONGODB_CHOICES: &[&str] = &["ec2", "documentdb", "in_cluster"];
+
+/// The top-level questions, in the order they are asked and written.
+pub const QUESTIONS: &[Question] = &[
+    Question {
+        key: "platform_name",
+        kind: Kind::Slug { max: 30 },
+        default: DefaultValue::None,
+        required: true,
+        group: "platform",
+        help: "short name of the platform, used in every resource name (lowercase letters, digits, `-`)",
+    },
+    Question {
+        key: "platform_description",
+        kind: Kind::Text,
+        default: DefaultValue::SameAs("platform_name"),
+        required: false,
+        group: "platform",
+        help: "the platform's full name as people know it, e.g. `Your School`",
+    },
+    Question {
+        key: "platform_region",
+        kind: Kind::Slug { max: 16 },
+        default: DefaultValue::Text("global"),
+        required: false,
+        group: "platform",
+        help: "a word for the audience this platform serves, part of resource names (e.g. `global`, `emea`)",
+    },
+    Question {
+        key: "root_domain",
+        kind: Kind::Domain,
+        default: DefaultValue::None,
+        required: true,
+        group: "platform",
+        help: "the DNS domain you control, whose Route53 hosted zone already exists (e.g. `yourschool.edu`)",
+    },
+    Question {
+        key: "aws_region",
+        kind: Kind::Region,
+        default: DefaultValue::None,
+        required: true,
+        group: "aws",
+        help: "the AWS region everything is built in (e.g. `us-east-1`)",
+    },
+    Question {
+        key: "aws_account_id",
+        kind: Kind::AccountId,
+        default: DefaultValue::None,
+        required: true,
+        group: "aws",
+        help: "the 12-digit id of the AWS account, as a quoted string",
+    },
+    Question {
+        key: "github_organization",
+        kind: Kind::GithubOwner,
+        default: DefaultValue::SameAs("platform_name"),
+        required: false,
+        group: "github",
+        help: "the GitHub organization (or user) that will own the generated repository",
+    },
+    Question {
+        key: "github_repository",
+        kind: Kind::GithubRepository,
+        default: DefaultValue::Text("openedx_devops"),
+        required: false,
+        group: "github",
+        help: "the name of the generated repository on GitHub; its workflows are trusted by AWS through OIDC",
+    },
+    Question {
+        key: "mongodb",
+        kind: Kind::Choice(MONGODB_CHOICES),
+        default: DefaultValue::Text("ec2"),
+        required: false,
+        group: "options",
+        help: "where MongoDB 7.0 runs: `ec2` (an instance in a private subnet), `documentdb` (managed, no retryable writes) or `in_cluster` (Tutor runs it in Kubernetes)",
+    },
+    Question {
+        key: "spot_instances",
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(true),
+        required: false,
+        group: "options",
+        help: "run Kubernetes worker capacity on EC2 spot instances (Karpenter), at a fraction of the on-demand price",
+    },
+    Question {
+        key: "bastion",
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(true),
+        required: false,
+        group: "options",
+        help: "create a small bastion instance (SSM Session Manager) for reaching the private databases and cluster",
+    },
+    Question {
+        key: "environments",
+        kind: Kind::Environments,
+        default: DefaultValue::OneEnvironment,
+        required: false,
+        group: "environments",
+        help: "the environments to build, each with its own cluster, databases and hosts (prod, dev, ...)",
+    },
+];
+
+/// The questions asked for each environment.
+pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
+    Question {
+        key: "name",
+        kind: Kind::Slug { max: 16 },
+        default: DefaultValue::Text("prod"),
+        required: false,
+        group: "environments",
+        help: "the environment's name, part of resource names (`prod` also turns on deletion protection)",
+    },
+    Question {
+        key: "subdomain",
+        kind: Kind::Subdomain,
+        default: DefaultValue::Text("courses"),
+        required: false,
+        group: "environments",
+        help: "DNS labels before the root domain: the LMS is at `<subdomain>.<root_domain>`, Studio at `studio.<subdomain>.<root_domain>`",
+    },
+    Question {
+        key: "eks_instance_type",
+        kind: Kind::Instance(Service::Ec2),
+        default: DefaultValue::Text("t3.large"),
+        required: false,
+        group: "environments",
+        help: "the EC2 instance type of the Kubernetes worker nodes",
+    },
+    Question {
+        key: "mysql_instance_class",
+        kind: Kind::Instance(Service::Rds),
+        default: DefaultValue::Text("db.t3.small"),
+        required: false,
+        group: "environments",
+        help: "the RDS instance class of the MySQL 8.4 database (`db.` types)",
+    },
+    Question {
+        key: "redis_node_type",
+        kind: Kind::Instance(Service::ElastiCache),
+        default: DefaultValue::Text("cache.t3.small"),
+        required: false,
+        group: "environments",
+        help: "the ElastiCache node type of the Redis-compatible cache (`cache.` types)",
+    },
+];
+
+impl Question {
+    /// The default as a value, given the values already resolved (for `SameAs`).
+    pub(crate) fn default_value(&self, resolved: &Map<String, Value>) -> Value {
+        match self.default {
+            DefaultValue::None => Value::Null,
+            DefaultValue::Text(text) => Value::String(text.to_owned()),
+            DefaultValue::Bool(flag) => Value::Bool(flag),
+            DefaultValue::SameAs(key) => resolved.get(key).cloned().unwrap_or(Value::Null),
+            DefaultValue::OneEnvironment => Value::Null,
+        }
+    }
+
+    /// A fixed default as text, for tables and simple defaults.
+    pub fn default_text(&self) -> Option<String> {
+        match self.default {
+            DefaultValue::Text(text) => Some(text.to_owned()),
+            DefaultValue::Bool(flag) => Some(flag.to_string()),
+            DefaultValue::SameAs(key) => Some(format!("the value of `{key}`")),
+            DefaultValue::OneEnvironment => Some("one `prod` environment".into()),
+            DefaultValue::None => None,
+        }
+    }
+}
+
+impl Kind {
+    /// A short name of the type, for tables.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::Bool => "boolean",
+            Kind::Choice(_) => "choice",
+            Kind::Environments => "list of environments",
+            _ => "string",
+        }
+    }
+
+    /// Allowed values, where the set is small enough to list.
+    pub fn choices(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Kind::Choice(choices) => Some(choices),
+            Kind::Bool => Some(&["true", "false"]),
+            _ => None,
+        }
+    }
+
+    /// Checks one value; the message says what is wrong and what is expected.
+    pub fn check(&self, value: &Value) -> Result<(), String> {
+        if let Kind::Bool = self {
+            return match value {
+                Value::Bool(_) => Ok(()),
+                _ => Err("expected true or false".into()),
+            };
+        }
+        if let Kind::Environments = self {
+            return Ok(());
+        }
+        let Some(text) = value.as_str() else {
+            return Err(match (self, value) {
+                (Kind::AccountId, Value::Number(_)) => {
+                    "write the account id as a quoted string, e.g. \"012345678901\" (YAML reads digits as a number and drops leading zeros)".into()
+                }
+                _ => format!("expected a string, not {}", super::describe(value)),
+            });
+        };
+        match self {
+            Kind::Slug { max } => check_slug(text, *max),
+            Kind::Text => check_text(text),
+            Kind::Domain => check_domain(text, 2),
+            Kind::Subdomain => check_domain(text, 1),
+            Kind::Region => check_region(text),
+            Kind::AccountId => check_account_id(text),
+            Kind::GithubOwner => check_github_owner(text),
+            Kind::GithubRepository => check_github_repository(text),
+            Kind::Choice(choices) => check_choice(text, choices),
+            Kind::Instance(service) => aws::check_instance_type(*service, text),
+            Kind::Bool | Kind::Environments => Ok(()),
+        }
+    }
+}
+
+fn check_slug(text: &str, max: usize) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("is empty".into());
+    }
+    if text.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(format!(
+            "use lowercase letters (`{}`)",
+            text.to_ascii_lowercase()
+        ));
+    }
+    if !text.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err("must start with a letter".into());
+    }
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(format!(
+            "`{bad}` is not allowed: use lowercase letters, digits and `-`"
+        ));
+    }
+    if text.ends_with('-') || text.contains("--") {
+        return Err("must not end with `-` or hold `--`".into());
+    }
+    if text.len() > max {
+        return Err(format!("is {} characters long; at most {max}", text.len()));
+    }
+    Ok(())
+}
+
+fn check_text(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    if let Some(bad) = text
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '"' | '\\' | '$' | '{' | '}' | '`'))
+    {
+        return Err(format!(
+            "`{}` is not allowed here (one line of text without quotes, backslashes, `$`, braces or backticks)",
+            bad.escape_default()
+        ));
+    }
+    if text.chars().count() > 100 {
+        return Err("is longer than 100 characters".into());
+    }
+    Ok(())
+}
+
+/// RFC 1123 host name with at least `min_labels` labels.
+fn check_domain(text: &str, min_labels: usize) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("is empty".into());
+    }
+    if text.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(format!("use lowercase (`{}`)", text.to_ascii_lowercase()));
+    }
+    if text.len() > 253 {
+        return Err("is longer than 253 characters".into());
+    }
+    let labels: Vec<&str> = text.split('.').collect();
+    for label in &labels {
+        if label.is_empty() {
+            return Err("has an empty label (two dots in a row, or a dot at an end)".into());
+        }
+        if label.len() > 63 {
+            return Err(format!("the label `{label}` is longer than 63 characters"));
+        }
+        if let Some(bad) = label
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(format!(
+                "`{bad}` is not allowed in a DNS name (letters, digits, `-` and dots)"
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("the label `{label}` starts or ends with a hyphen"));
+        }
+    }
+    if labels.len() < min_labels {
+        return Err(format!(
+            "is not a full domain: expected at least two labels, as in `{text}.edu`"
+        ));
+    }
+    if min_labels >= 2
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err("ends in a number: an IP address is not a domain".into());
+    }
+    Ok(())
+}
+
+fn check_region(text: &str) -> Result<(), String> {
+    if aws::REGIONS.contains(&text) {
+        return Ok(());
+    }
+    let hint = crate::suggest::did_you_mean(text, aws::REGIONS.iter().copied());
+    Err(format!(
+        "not an AWS region{hint}; expected a code such as `us-east-1`"
+    ))
+}
+
+fn check_account_id(text: &str) -> Result<(), String> {
+    if !text.chars().all(|c| c.is_ascii_digit()) {
+        return Err("an AWS account id has digits only".into());
+    }
+    if text.len() != 12 {
+        return Err(format!(
+            "has {} digits; an AWS account id has exactly 12",
+            text.len()
+        ));
+    }
+    Ok(())
+}
+
+fn check_github_owner(text: &str) -> Result<(), String> {
+    if text.is_empty() || text.len() > 39 {
+        return Err("a GitHub owner name has 1 to 39 characters".into());
+    }
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(format!(
+            "`{bad}` is not allowed in a GitHub owner name (letters, digits and `-`)"
+        ));
+    }
+    if text.starts_with('-') || text.ends_with('-') {
+        return Err("a GitHub owner name does not start or end with a hyphen".into());
+    }
+    Ok(())
+}
+
+fn check_github_repository(text: &str) -> Result<(), String> {
+    if text.is_empty() || text.len() > 100 || text == "." || text == ".." {
+        return Err("a GitHub repository name has 1 to 100 characters".into());
+    }
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "`{bad}` is not allowed in a GitHub repository name (letters, digits, `-`, `_`, `.`)"
+        ));
+    }
+    Ok(())
+}
+
+fn check_choice(text: &str, choices: &[&str]) -> Result<(), String> {
+    if choices.contains(&text) {
+        return Ok(());
+    }
+    let hint = crate::suggest::did_you_mean(text, choices.iter().copied());
+    Err(format!("expected one of {}{hint}", quote_list(choices)))
+}
+
+fn quote_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_defaults_precede_their_use() {
+        for table in [QUESTIONS, ENVIRONMENT_QUESTIONS] {
+            for (index, question) in table.iter().enumerate() {
+                assert!(
+                    !table[..index].iter().any(|q| q.key == question.key),
+                    "{} twice",
+                    question.key
+                );
+                if let DefaultValue::SameAs(source) = question.default {
+                    assert!(table[..index].iter().any(|q| q.key == source));
+                }
+                assert_eq!(question.required, question.default == DefaultValue::None);
+            }
+        }
+    }
+
+    #[test]
+    fn every_text_default_passes_its_own_check() {
+        for question in QUESTIONS.iter().chain(ENVIRONMENT_QUESTIONS) {
+            let value = question.default_value(&Map::new());
+            if !value.is_null() {
+                assert_eq!(question.kind.check(&value), Ok(()), "{}", question.key);
+            }
+        }
+    }
+
+    #[test]
+    fn domains() {
+        assert!(check_domain("yourschool.edu", 2).is_ok());
+        assert!(check_domain("a-b.c.example", 2).is_ok());
+        assert!(check_domain("dev.courses", 1).is_ok());
+        assert!(check_domain("10.0.0.1", 2).is_err());
+        assert!(check_domain(&format!("{}.edu", "a".repeat(64)), 2).is_err());
+    }
+}

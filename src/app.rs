@@ -1,0 +1,139 @@
+//! One short function per subcommand, each reading like the pipeline it runs.
+
+use crate::answers::{Answers, ENVIRONMENT_QUESTIONS, QUESTIONS, Question, load};
+use crate::blueprints::BlueprintSet;
+use crate::cli::{Cli, Command, NewArgs, QuestionsArgs, QuestionsFormat};
+use crate::questionnaire::{self, TerminalPrompter};
+use crate::render::RenderedTree;
+use std::io::IsTerminal;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::New(args) => new(&args),
+        Command::Questions(args) => questions(&args),
+    }
+}
+
+fn new(args: &NewArgs) -> anyhow::Result<()> {
+    crate::write::check_target(&args.dir)?;
+    let answers = gather_answers(args)?;
+    let blueprints = match &args.blueprints {
+        Some(folder) => BlueprintSet::from_dir(folder)?,
+        None => BlueprintSet::embedded()?,
+    };
+    let tree = crate::generate::generate(&answers, &blueprints)?;
+    crate::write::write_new(&args.dir, &tree)?;
+    print_created(args, &answers, &tree);
+    Ok(())
+}
+
+/// Answers from the file, the demo defaults or the questionnaire, then `--set`, validated.
+fn gather_answers(args: &NewArgs) -> anyhow::Result<Answers> {
+    let mut raw = if let Some(path) = &args.answers {
+        load::read_file(path)?
+    } else if args.defaults {
+        load::demo_defaults()
+    } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let mut start = serde_json::Value::Object(Default::default());
+        for assignment in &args.set {
+            load::apply_set(&mut start, assignment)?;
+        }
+        questionnaire::ask(&mut TerminalPrompter::default(), &start)?
+    } else {
+        anyhow::bail!(
+            "no answers: give `--answers FILE` or `--defaults` (the questions are asked only on a terminal)"
+        );
+    };
+    load::take_schema_version(&mut raw)?;
+    for assignment in &args.set {
+        load::apply_set(&mut raw, assignment)?;
+    }
+    let answers = Answers::validate(&raw)?;
+    Ok(answers)
+}
+
+fn print_created(args: &NewArgs, answers: &Answers, tree: &RenderedTree) {
+    let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+    for path in tree.keys() {
+        let kind = match path.split('/').next().unwrap_or_default() {
+            "terraform" => "Terraform and Terragrunt",
+            ".github" => "GitHub Actions workflows",
+            "ci" => "Tutor configuration",
+            ".openedx-devops" => "generator record",
+            _ => "other",
+        };
+        *kinds.entry(kind).or_default() += 1;
+    }
+    println!(
+        "Created `{}`: {} files for {} environment{}.",
+        args.dir.display(),
+        tree.len(),
+        answers.environments.len(),
+        if answers.environments.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    );
+    for (kind, count) in kinds {
+        println!("  {count:>4}  {kind}");
+    }
+    println!(
+        "Next: read {}/README.md, section \"First apply\".",
+        args.dir.display()
+    );
+}
+
+fn questions(args: &QuestionsArgs) -> anyhow::Result<()> {
+    match args.format {
+        QuestionsFormat::Text => {
+            for question in QUESTIONS {
+                print_question(question, "");
+            }
+            for question in ENVIRONMENT_QUESTIONS {
+                print_question(question, "environments[].");
+            }
+        }
+        QuestionsFormat::Json => {
+            let rows: Vec<serde_json::Value> = QUESTIONS
+                .iter()
+                .map(|q| question_json(q, ""))
+                .chain(
+                    ENVIRONMENT_QUESTIONS
+                        .iter()
+                        .map(|q| question_json(q, "environments[].")),
+                )
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        }
+    }
+    Ok(())
+}
+
+fn print_question(question: &Question, prefix: &str) {
+    let default = match (question.required, question.default_text()) {
+        (true, _) | (_, None) => "required".to_owned(),
+        (false, Some(text)) => format!("default {text}"),
+    };
+    println!(
+        "{prefix}{}  ({}, {default})",
+        question.key,
+        question.kind.type_name()
+    );
+    println!("    {}", question.help);
+    if let Some(choices) = question.kind.choices() {
+        println!("    one of: {}", choices.join(", "));
+    }
+}
+
+fn question_json(question: &Question, prefix: &str) -> serde_json::Value {
+    serde_json::json!({
+        "key": format!("{prefix}{}", question.key),
+        "type": question.kind.type_name(),
+        "required": question.required,
+        "default": question.default_text(),
+        "choices": question.kind.choices(),
+        "help": question.help,
+    })
+}

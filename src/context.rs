@@ -1,0 +1,178 @@
+//! The template context: validated answers plus what follows from them (hosts, resource names,
+//! DNS delegation), the pinned versions and the generator's version. Pure data, no I/O.
+
+use crate::answers::{Answers, Environment};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Namespace Open edX runs in; every environment has its own cluster.
+const NAMESPACE: &str = "openedx";
+
+/// Every DNS name an environment uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hosts {
+    pub lms: String,
+    pub studio: String,
+    pub mfe: String,
+    pub meilisearch: String,
+    pub cdn: String,
+    pub grafana: String,
+    pub mysql: String,
+    pub mongodb: String,
+    pub redis: String,
+    pub bastion: String,
+}
+
+/// One environment as templates see it (`env`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvironmentContext {
+    pub name: String,
+    pub subdomain: String,
+    pub domain: String,
+    pub resource_prefix: String,
+    pub namespace: String,
+    pub is_production: bool,
+    pub eks_instance_type: String,
+    pub mysql_instance_class: String,
+    pub redis_node_type: String,
+    pub hosts: Hosts,
+    pub dns_parent_zone: String,
+    pub dns_parent_env: Option<String>,
+}
+
+/// What every template sees.
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    pub answers: Value,
+    pub environments: Vec<EnvironmentContext>,
+    pub versions: Value,
+    pub generator: Generator,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Generator {
+    pub version: String,
+}
+
+impl Context {
+    pub fn new(answers: &Answers, versions: &Value) -> Context {
+        let environments = answers
+            .environments
+            .iter()
+            .map(|environment| environment_context(answers, environment))
+            .collect::<Vec<_>>();
+        let domains: Vec<(String, String)> = environments
+            .iter()
+            .map(|environment| (environment.name.clone(), environment.domain.clone()))
+            .collect();
+        let environments = environments
+            .into_iter()
+            .map(|mut environment| {
+                if let Some((name, zone)) = parent_zone(&environment.domain, &domains) {
+                    environment.dns_parent_env = Some(name);
+                    environment.dns_parent_zone = zone;
+                }
+                environment
+            })
+            .collect();
+        let mut raw = answers.to_raw();
+        if let Some(map) = raw.as_object_mut() {
+            map.remove("environments");
+        }
+        Context {
+            answers: raw,
+            environments,
+            versions: versions.clone(),
+            generator: Generator {
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+        }
+    }
+}
+
+fn environment_context(answers: &Answers, environment: &Environment) -> EnvironmentContext {
+    let domain = answers.environment_domain(environment);
+    let host = |prefix: &str| format!("{prefix}.{domain}");
+    EnvironmentContext {
+        name: environment.name.clone(),
+        subdomain: environment.subdomain.clone(),
+        resource_prefix: answers.resource_prefix(environment),
+        namespace: NAMESPACE.to_owned(),
+        is_production: environment.name == "prod",
+        eks_instance_type: environment.eks_instance_type.clone(),
+        mysql_instance_class: environment.mysql_instance_class.clone(),
+        redis_node_type: environment.redis_node_type.clone(),
+        hosts: Hosts {
+            lms: domain.clone(),
+            studio: host("studio"),
+            mfe: host("apps"),
+            meilisearch: host("meilisearch"),
+            cdn: host("cdn"),
+            grafana: host("grafana"),
+            mysql: host("mysql"),
+            mongodb: host("mongodb"),
+            redis: host("redis"),
+            bastion: host("bastion"),
+        },
+        dns_parent_zone: answers.root_domain.clone(),
+        dns_parent_env: None,
+        domain,
+    }
+}
+
+/// The closest other environment whose domain contains this one, if any.
+fn parent_zone(domain: &str, domains: &[(String, String)]) -> Option<(String, String)> {
+    domains
+        .iter()
+        .filter(|(_, other)| other != domain && domain.ends_with(&format!(".{other}")))
+        .max_by_key(|(_, other)| other.len())
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::load;
+
+    fn context(extra: &[&str]) -> Context {
+        let mut raw = load::demo_defaults();
+        for assignment in extra {
+            load::apply_set(&mut raw, assignment).unwrap();
+        }
+        let answers = Answers::validate(&raw).unwrap();
+        Context::new(&answers, &Value::Null)
+    }
+
+    #[test]
+    fn hosts_and_names_follow_the_answers() {
+        let context = context(&["platform_region=emea"]);
+        let prod = &context.environments[0];
+        assert_eq!(prod.resource_prefix, "yourschool-emea-prod");
+        assert_eq!(prod.hosts.studio, "studio.courses.yourschool.example");
+        assert_eq!(prod.hosts.mfe, "apps.courses.yourschool.example");
+        assert!(prod.is_production);
+        assert_eq!(prod.dns_parent_zone, "yourschool.example");
+        assert_eq!(prod.dns_parent_env, None);
+    }
+
+    #[test]
+    fn a_nested_environment_is_delegated_from_the_closest_enclosing_one() {
+        let context = context(&[
+            "environments.1.name=dev",
+            "environments.1.subdomain=dev.courses",
+            "environments.2.name=qa",
+            "environments.2.subdomain=qa.dev.courses",
+            "environments.3.name=other",
+            "environments.3.subdomain=learn",
+        ]);
+        let parent = |index: usize| context.environments[index].dns_parent_env.clone();
+        assert_eq!(parent(1).as_deref(), Some("prod"));
+        assert_eq!(parent(2).as_deref(), Some("dev"));
+        assert_eq!(
+            context.environments[2].dns_parent_zone,
+            "dev.courses.yourschool.example"
+        );
+        assert_eq!(parent(3), None);
+        assert!(!context.environments[1].is_production);
+    }
+}

@@ -1,0 +1,125 @@
+//! The record a generated repository keeps in `.openedx-devops/`: the answers and a manifest of
+//! what was generated (generator version, a SHA-256 of every generated file), for `update` and
+//! `check` to build on.
+
+use crate::render::{RenderedFile, RenderedTree};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The folder at the repository root that holds the record.
+pub const RECORD_DIR: &str = ".openedx-devops";
+/// The answers the repository was generated from.
+pub const ANSWERS_PATH: &str = ".openedx-devops/answers.yml";
+/// The manifest.
+pub const MANIFEST_PATH: &str = ".openedx-devops/manifest.json";
+
+/// One generated file as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub executable: bool,
+}
+
+/// What generated a repository and what it generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub generator: String,
+    pub version: String,
+    pub answers_schema: u32,
+    pub files: BTreeMap<String, ManifestEntry>,
+}
+
+impl Manifest {
+    /// The manifest of a rendered tree (its record files excluded).
+    pub fn of(tree: &RenderedTree) -> Manifest {
+        let files = tree
+            .iter()
+            .filter(|(path, _)| !path.starts_with(&format!("{RECORD_DIR}/")))
+            .map(|(path, file)| {
+                (
+                    path.clone(),
+                    ManifestEntry {
+                        sha256: sha256_hex(&file.contents),
+                        executable: file.executable,
+                    },
+                )
+            })
+            .collect();
+        Manifest {
+            generator: env!("CARGO_PKG_NAME").to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            answers_schema: crate::answers::SCHEMA_VERSION,
+            files,
+        }
+    }
+
+    /// Pretty JSON with a final newline; keys sorted, so the same tree gives the same bytes.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    pub fn from_json(text: &str) -> Result<Manifest, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+/// Lowercase hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Adds the record files (answers and manifest) to a rendered tree.
+pub fn add_record(tree: &mut RenderedTree, answers_yaml: String) {
+    let manifest = Manifest::of(tree);
+    tree.insert(
+        ANSWERS_PATH.to_owned(),
+        RenderedFile {
+            contents: answers_yaml.into_bytes(),
+            executable: false,
+        },
+    );
+    tree.insert(
+        MANIFEST_PATH.to_owned(),
+        RenderedFile {
+            contents: manifest.to_json().into_bytes(),
+            executable: false,
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str, executable: bool) -> RenderedFile {
+        RenderedFile {
+            contents: text.as_bytes().to_vec(),
+            executable,
+        }
+    }
+
+    #[test]
+    fn records_hashes_and_reads_back() {
+        let mut tree = RenderedTree::new();
+        tree.insert("a.txt".into(), file("a\n", false));
+        tree.insert("s.sh".into(), file("echo\n", true));
+        add_record(&mut tree, "platform_name: x\n".into());
+        let text = String::from_utf8(tree[MANIFEST_PATH].contents.clone()).unwrap();
+        let manifest = Manifest::from_json(&text).unwrap();
+        assert_eq!(manifest.files.len(), 2);
+        assert_eq!(
+            manifest.files["a.txt"].sha256,
+            "87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7"
+        );
+        assert!(manifest.files["s.sh"].executable);
+        assert!(tree.contains_key(ANSWERS_PATH));
+    }
+}

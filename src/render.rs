@@ -1,0 +1,209 @@
+//! Rendering: minijinja over the planned blueprints -> a [`RenderedTree`] in memory. Templates
+//! are parsed once; rendering writes nothing to disk.
+
+use crate::blueprints::{BlueprintSet, is_hidden};
+use crate::context::Context;
+use crate::plan::RenderPlan;
+use anyhow::Context as _;
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use std::collections::BTreeMap;
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub contents: Vec<u8>,
+    pub executable: bool,
+}
+
+/// A whole generated repository: target path -> file, sorted.
+pub type RenderedTree = BTreeMap<String, RenderedFile>;
+
+/// The values a template (or a plan condition) sees, with `env` set for per-environment files.
+pub(crate) fn template_values(context: &Context, environment: Option<usize>) -> Value {
+    let env = environment
+        .and_then(|index| context.environments.get(index))
+        .map(|environment| Value::from(Serde(environment)))
+        .unwrap_or(Value::UNDEFINED);
+    minijinja::context! {
+        answers => Value::from(Serde(&context.answers)),
+        environments => Value::from(Serde(&context.environments)),
+        versions => Value::from(Serde(&context.versions)),
+        generator => Value::from(Serde(&context.generator)),
+        env => env,
+    }
+}
+
+/// The template environment all blueprints are rendered in: custom delimiters (so `${{ }}`
+/// and `{{ }}` of other tools pass through), strict undefined, no escaping.
+pub(crate) fn environment() -> anyhow::Result<Environment<'static>> {
+    let mut environment = Environment::new();
+    let syntax = SyntaxConfig::builder()
+        .block_delimiters("[%", "%]")
+        .variable_delimiters("[[", "]]")
+        .comment_delimiters("[#", "#]")
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .context("template syntax")?;
+    environment.set_syntax(syntax);
+    environment.set_undefined_behavior(UndefinedBehavior::Strict);
+    environment.set_auto_escape_callback(|_| AutoEscape::None);
+    environment.add_filter("tojson", tojson);
+    Ok(environment)
+}
+
+fn tojson(value: Value) -> Result<String, minijinja::Error> {
+    serde_json::to_string(&value).map_err(|error| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, error.to_string())
+    })
+}
+
+/// Renders every planned file.
+pub fn render(
+    blueprints: &BlueprintSet,
+    plan: &RenderPlan,
+    context: &Context,
+) -> anyhow::Result<RenderedTree> {
+    let mut environment = environment()?;
+    let rendered: std::collections::BTreeSet<&str> = plan
+        .files
+        .iter()
+        .filter(|file| file.render)
+        .map(|file| file.blueprint.as_str())
+        .collect();
+    for (path, bytes) in blueprints.iter() {
+        if !(rendered.contains(path) || is_hidden(path)) {
+            continue;
+        }
+        let source = std::str::from_utf8(bytes)
+            .with_context(|| format!("blueprint `{path}` is not UTF-8 text"))?;
+        environment
+            .add_template_owned(path.to_owned(), source.to_owned())
+            .map_err(|error| template_error(path, &error))?;
+    }
+    let mut tree = RenderedTree::new();
+    for file in &plan.files {
+        let contents = if file.render {
+            let template = environment
+                .get_template(&file.blueprint)
+                .map_err(|error| template_error(&file.blueprint, &error))?;
+            template
+                .render(template_values(context, file.environment))
+                .map_err(|error| template_error(&file.blueprint, &error))
+                .with_context(|| format!("rendering `{}`", file.target))?
+                .into_bytes()
+        } else {
+            blueprints
+                .files
+                .get(&file.blueprint)
+                .cloned()
+                .unwrap_or_default()
+        };
+        tree.insert(
+            file.target.clone(),
+            RenderedFile {
+                contents,
+                executable: file.executable,
+            },
+        );
+    }
+    Ok(tree)
+}
+
+fn template_error(path: &str, error: &minijinja::Error) -> anyhow::Error {
+    let name = error.name().unwrap_or(path);
+    let line = error
+        .line()
+        .map(|line| format!(" line {line}"))
+        .unwrap_or_default();
+    let detail = error.detail().unwrap_or_default();
+    anyhow::anyhow!("blueprint `{name}`{line}: {} {detail}", error.kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::{Answers, load};
+    use crate::plan::plan;
+
+    fn render_files(files: &[(&str, &str)]) -> anyhow::Result<RenderedTree> {
+        let files = files
+            .iter()
+            .map(|(path, text)| ((*path).to_owned(), text.as_bytes().to_vec()))
+            .collect();
+        let blueprints = BlueprintSet::from_files(files)?;
+        let answers = Answers::validate(&load::demo_defaults()).unwrap();
+        let context = Context::new(&answers, blueprints.versions());
+        let plan = plan(&blueprints, &context)?;
+        render(&blueprints, &plan, &context)
+    }
+
+    fn text(tree: &RenderedTree, path: &str) -> String {
+        String::from_utf8(tree[path].contents.clone()).unwrap()
+    }
+
+    #[test]
+    fn foreign_template_syntax_passes_through() {
+        let tree = render_files(&[(
+            "w.yml",
+            "run: echo ${{ github.sha }} {{ LMS_HOST }} ${#x} \"${var.a}\" [[ answers.aws_region ]]\n[% if answers.bastion %]\nbastion: yes\n[% endif %]\n",
+        )])
+        .unwrap();
+        assert_eq!(
+            text(&tree, "w.yml"),
+            "run: echo ${{ github.sha }} {{ LMS_HOST }} ${#x} \"${var.a}\" us-east-1\nbastion: yes\n"
+        );
+    }
+
+    #[test]
+    fn per_environment_files_see_env_and_partials_are_included() {
+        let tree = render_files(&[
+            (
+                "e/__env__.txt",
+                "[[ env.hosts.lms ]] [% include \"_p/x.txt\" %]",
+            ),
+            ("_p/x.txt", "[[ versions.g.v ]]"),
+            ("_versions.yml", "g:\n  v: \"1.2\"\n"),
+        ])
+        .unwrap();
+        assert_eq!(text(&tree, "e/prod.txt"), "courses.yourschool.example 1.2");
+        assert!(!tree.contains_key("_p/x.txt"));
+    }
+
+    #[test]
+    fn an_undefined_name_fails_naming_blueprint_and_line() {
+        let error = render_files(&[("a/b.tf", "ok\n[[ answers.regoin ]]\n")]).unwrap_err();
+        let message = format!("{error:#}");
+        assert!(
+            message.contains("a/b.tf") && message.contains("line 2"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn verbatim_files_are_copied_byte_for_byte() {
+        let tree = render_files(&[
+            ("s.sh", "if [[ -n \"$x\" ]]; then echo {% x %}; fi\n"),
+            (
+                "_plan.yml",
+                "rules:\n  - path: s.sh\n    render: false\n    executable: true\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            text(&tree, "s.sh"),
+            "if [[ -n \"$x\" ]]; then echo {% x %}; fi\n"
+        );
+        assert!(tree["s.sh"].executable);
+    }
+
+    #[test]
+    fn tojson_quotes_for_hcl() {
+        let tree =
+            render_files(&[("a.tf", "x = [[ answers.platform_description | tojson ]]\n")]).unwrap();
+        assert_eq!(text(&tree, "a.tf"), "x = \"Your School\"\n");
+    }
+}
