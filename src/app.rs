@@ -7,11 +7,22 @@ use crate::questionnaire::{self, TerminalPrompter};
 use crate::render::RenderedTree;
 use std::io::IsTerminal;
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+/// How a command ended, as the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, or nothing to do (exit 0).
+    Success,
+    /// Done, but something needs a person: findings, conflicts, pending changes (exit 1).
+    Attention,
+}
+
+/// Runs a parsed command line. An error means exit status 2.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
-        Command::New(args) => new(&args),
-        Command::Questions(args) => questions(&args),
+        Command::New(args) => new(&args).map(|()| Outcome::Success),
+        Command::Update(args) => crate::update::run(&args),
+        Command::Check(args) => crate::check::run(&args),
+        Command::Questions(args) => questions(&args).map(|()| Outcome::Success),
     }
 }
 

@@ -28,6 +28,25 @@ pub enum Command {
         after_help = "Examples:\n  openedx-devops new my-platform\n  openedx-devops new my-platform --defaults\n  openedx-devops new my-platform --answers answers.yml --set environments.0.eks_instance_type=t3.xlarge"
     )]
     New(NewArgs),
+    /// Bring template upgrades and answer changes into a generated repository by a three-way
+    /// merge, keeping every edit made to it.
+    ///
+    /// The merge base is the repository's last generated output, recorded in `.openedx-devops/`.
+    /// Exit status: 0 applied cleanly or nothing to do, 1 conflicts left to resolve (or, with
+    /// `--check`, changes pending), 2 error (nothing written).
+    #[command(
+        after_help = "Examples:\n  openedx-devops update\n  openedx-devops update --set environments.0.eks_instance_type=t3.xlarge --dry-run\n  openedx-devops update --check    # in CI: exit 1 when the repository drifted from its answers"
+    )]
+    Update(UpdateArgs),
+    /// Validate a generated repository offline: syntax, the Terragrunt graph, module wiring,
+    /// registry module interfaces, workflows, Tutor configuration, consistency with the answers.
+    ///
+    /// Needs no network, no Terraform and no credentials. Exit status: 0 clean, 1 findings,
+    /// 2 error.
+    #[command(
+        after_help = "Examples:\n  openedx-devops check\n  openedx-devops check path/to/repo --format json"
+    )]
+    Check(CheckArgs),
     /// Print every question: key, type, default, allowed values and help.
     #[command(after_help = "Example:\n  openedx-devops questions")]
     Questions(QuestionsArgs),
@@ -49,6 +68,50 @@ pub struct NewArgs {
     /// Render from this blueprint folder instead of the embedded blueprints (for blueprint work).
     #[arg(long, value_name = "DIR", hide = true)]
     pub blueprints: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    /// The generated repository (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Replace the recorded answers with this file's.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Change one answer: `--set aws_region=eu-west-2`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Print the plan and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the plan, write nothing, exit 1 if anything would change (a CI drift check).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Output format of the plan.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Render from this blueprint folder instead of the embedded blueprints (for blueprint work).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub blueprints: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The repository to check (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format of the findings.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Readable lines.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -10,6 +10,7 @@
 pub mod answers;
 pub mod app;
 pub mod blueprints;
+pub mod check;
 pub mod cli;
 pub mod context;
 pub mod generate;
@@ -18,6 +19,7 @@ pub mod plan;
 pub mod questionnaire;
 pub mod render;
 mod suggest;
+pub mod update;
 pub mod validate;
 pub mod write;
 

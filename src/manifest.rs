@@ -13,6 +13,10 @@ pub const RECORD_DIR: &str = ".openedx-devops";
 pub const ANSWERS_PATH: &str = ".openedx-devops/answers.yml";
 /// The manifest.
 pub const MANIFEST_PATH: &str = ".openedx-devops/manifest.json";
+/// The last generated output, compressed: the merge base of the next `update`.
+pub const BASE_PATH: &str = ".openedx-devops/base.json.gz";
+/// The largest base `update` reads once decompressed.
+const MAX_BASE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One generated file as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,9 +80,59 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Adds the record files (answers and manifest) to a rendered tree.
+/// The base store: every generated file's text, as one gzip-compressed JSON object. Same tree,
+/// same bytes (sorted keys, no timestamp in the gzip header).
+pub fn encode_base(tree: &RenderedTree) -> Vec<u8> {
+    use std::io::Write as _;
+    let files: BTreeMap<&str, String> = tree
+        .iter()
+        .filter(|(path, _)| !path.starts_with(&format!("{RECORD_DIR}/")))
+        .map(|(path, file)| {
+            (
+                path.as_str(),
+                String::from_utf8_lossy(&file.contents).into_owned(),
+            )
+        })
+        .collect();
+    let json = serde_json::to_vec(&serde_json::json!({ "files": files })).unwrap_or_default();
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    let _ = encoder.write_all(&json);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Reads a base store back: path -> text.
+pub fn decode_base(bytes: &[u8]) -> anyhow::Result<BTreeMap<String, String>> {
+    use std::io::Read as _;
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(MAX_BASE_BYTES + 1)
+        .read_to_end(&mut json)
+        .map_err(|error| anyhow::anyhow!("`{BASE_PATH}` is not a gzip file: {error}"))?;
+    if json.len() as u64 > MAX_BASE_BYTES {
+        anyhow::bail!("`{BASE_PATH}` is larger than {MAX_BASE_BYTES} bytes once decompressed");
+    }
+    #[derive(Deserialize)]
+    struct Base {
+        files: BTreeMap<String, String>,
+    }
+    let base: Base = serde_json::from_slice(&json)
+        .map_err(|error| anyhow::anyhow!("`{BASE_PATH}` does not hold a base: {error}"))?;
+    Ok(base.files)
+}
+
+/// Adds the record files (answers, manifest and base) to a rendered tree.
 pub fn add_record(tree: &mut RenderedTree, answers_yaml: String) {
     let manifest = Manifest::of(tree);
+    let base = encode_base(tree);
+    tree.insert(
+        BASE_PATH.to_owned(),
+        RenderedFile {
+            contents: base,
+            executable: false,
+        },
+    );
     tree.insert(
         ANSWERS_PATH.to_owned(),
         RenderedFile {
@@ -121,5 +175,16 @@ mod tests {
         );
         assert!(manifest.files["s.sh"].executable);
         assert!(tree.contains_key(ANSWERS_PATH));
+        let base = decode_base(&tree[BASE_PATH].contents).unwrap();
+        assert_eq!(base.keys().collect::<Vec<_>>(), ["a.txt", "s.sh"]);
+        assert_eq!(base["s.sh"], "echo\n");
+    }
+
+    #[test]
+    fn the_base_is_deterministic_and_a_broken_one_is_an_error() {
+        let mut tree = RenderedTree::new();
+        tree.insert("a.txt".into(), file("a\n", false));
+        assert_eq!(encode_base(&tree), encode_base(&tree));
+        assert!(decode_base(b"not gzip").is_err());
     }
 }

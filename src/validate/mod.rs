@@ -36,6 +36,8 @@ pub(crate) enum FileKind {
     Hcl,
     Yaml,
     Json,
+    /// Compressed data (the update base): not text, not checked here.
+    Binary,
     Other,
 }
 
@@ -46,12 +48,16 @@ pub(crate) fn file_kind(path: &str) -> FileKind {
         "tf" | "hcl" | "tfvars" => FileKind::Hcl,
         "yml" | "yaml" => FileKind::Yaml,
         "json" => FileKind::Json,
+        "gz" => FileKind::Binary,
         _ => FileKind::Other,
     }
 }
 
 /// Checks one file's contents; returns its findings.
 pub fn check_file(path: &str, contents: &[u8]) -> Vec<Finding> {
+    if file_kind(path) == FileKind::Binary {
+        return Vec::new();
+    }
     let Ok(text) = std::str::from_utf8(contents) else {
         return vec![Finding {
             path: path.to_owned(),
@@ -61,19 +67,24 @@ pub fn check_file(path: &str, contents: &[u8]) -> Vec<Finding> {
         }];
     };
     let mut findings = text::check(path, text);
+    findings.extend(check_syntax(path, text));
+    findings
+}
+
+/// The syntax error of a text file of a known kind (HCL, YAML, JSON), if it has one.
+pub fn check_syntax(path: &str, text: &str) -> Option<Finding> {
     let syntax = match file_kind(path) {
         FileKind::Hcl => hcl::check(text),
         FileKind::Yaml => data::check_yaml(text),
         FileKind::Json => data::check_json(text),
-        FileKind::Other => None,
+        FileKind::Binary | FileKind::Other => None,
     };
-    findings.extend(syntax.map(|(line, column, message)| Finding {
+    syntax.map(|(line, column, message)| Finding {
         path: path.to_owned(),
         line,
         column,
         message,
-    }));
-    findings
+    })
 }
 
 /// Checks every file of a rendered tree.
