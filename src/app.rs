@@ -2,7 +2,9 @@
 
 use crate::answers::{Answers, ENVIRONMENT_QUESTIONS, QUESTIONS, Question, load};
 use crate::blueprints::BlueprintSet;
-use crate::cli::{Cli, Command, NewArgs, QuestionsArgs, QuestionsFormat};
+use crate::cli::{
+    Cli, Command, NewArgs, QuestionsArgs, QuestionsFormat, ReportFormat, VersionsArgs,
+};
 use crate::questionnaire::{self, TerminalPrompter};
 use crate::render::RenderedTree;
 use std::io::IsTerminal;
@@ -23,7 +25,47 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Update(args) => crate::update::run(&args),
         Command::Check(args) => crate::check::run(&args),
         Command::Questions(args) => questions(&args).map(|()| Outcome::Success),
+        Command::Versions(args) => versions(&args).map(|()| Outcome::Success),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(
+                args.shell,
+                &mut command,
+                "openedx-devops",
+                &mut std::io::stdout(),
+            );
+            Ok(Outcome::Success)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            Ok(Outcome::Success)
+        }
     }
+}
+
+fn versions(args: &VersionsArgs) -> anyhow::Result<()> {
+    let blueprints = BlueprintSet::embedded()?;
+    let versions = blueprints.versions();
+    match args.format {
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(versions)?),
+        ReportFormat::Text => {
+            let Some(groups) = versions.as_object() else {
+                return Ok(());
+            };
+            println!("{:<14} {:<30} version", "group", "name");
+            for (group, entries) in groups {
+                for (name, version) in entries.as_object().into_iter().flatten() {
+                    let version = version
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| version.to_string());
+                    println!("{group:<14} {name:<30} {version}");
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn new(args: &NewArgs) -> anyhow::Result<()> {
@@ -105,6 +147,12 @@ fn questions(args: &QuestionsArgs) -> anyhow::Result<()> {
             for question in ENVIRONMENT_QUESTIONS {
                 print_question(question, "environments[].");
             }
+        }
+        QuestionsFormat::JsonSchema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::answers::schema::answers_schema())?
+            );
         }
         QuestionsFormat::Json => {
             let rows: Vec<serde_json::Value> = QUESTIONS

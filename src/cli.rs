@@ -48,8 +48,24 @@ pub enum Command {
     )]
     Check(CheckArgs),
     /// Print every question: key, type, default, allowed values and help.
-    #[command(after_help = "Example:\n  openedx-devops questions")]
+    #[command(
+        after_help = "Examples:\n  openedx-devops questions\n  openedx-devops questions --format json-schema > answers.schema.json"
+    )]
     Questions(QuestionsArgs),
+    /// Print every version the generated repository pins: Open edX and Tutor, Terraform,
+    /// providers, modules, Helm charts, GitHub Actions.
+    #[command(
+        after_help = "Examples:\n  openedx-devops versions\n  openedx-devops versions --format json"
+    )]
+    Versions(VersionsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  openedx-devops completions bash > ~/.local/share/bash-completion/completions/openedx-devops\n  openedx-devops completions zsh > ~/.zfunc/_openedx-devops"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `openedx-devops man > openedx-devops.1`.
+    #[command(after_help = "Example:\n  openedx-devops man | man -l -")]
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,4 +143,19 @@ pub enum QuestionsFormat {
     Text,
     /// JSON, one object per question.
     Json,
+    /// The JSON Schema (draft 2020-12) of an answers file, for editors.
+    JsonSchema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VersionsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }

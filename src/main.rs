@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    restore_sigpipe();
     let cli = openedx_devops::cli::Cli::parse();
     match openedx_devops::app::run(cli) {
         Ok(openedx_devops::app::Outcome::Success) => std::process::ExitCode::SUCCESS,
@@ -11,5 +12,15 @@ fn main() -> std::process::ExitCode {
             eprintln!("{} {error:#}", console::style("error:").red().bold());
             std::process::ExitCode::from(2)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`openedx-devops man | head`) would
+/// panic; restore the default so the process ends quietly, like other command-line tools.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread starts; SIG_DFL is always valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

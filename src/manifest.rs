@@ -13,6 +13,8 @@ pub const RECORD_DIR: &str = ".openedx-devops";
 pub const ANSWERS_PATH: &str = ".openedx-devops/answers.yml";
 /// The manifest.
 pub const MANIFEST_PATH: &str = ".openedx-devops/manifest.json";
+/// The JSON Schema of the answers file, for editors.
+pub const SCHEMA_PATH: &str = ".openedx-devops/answers.schema.json";
 /// The last generated output, compressed: the merge base of the next `update`.
 pub const BASE_PATH: &str = ".openedx-devops/base.json.gz";
 /// The largest base `update` reads once decompressed.
@@ -122,10 +124,23 @@ pub fn decode_base(bytes: &[u8]) -> anyhow::Result<BTreeMap<String, String>> {
     Ok(base.files)
 }
 
-/// Adds the record files (answers, manifest and base) to a rendered tree.
+/// Every record file, in the order they are written (the manifest last).
+pub const RECORD_FILES: [&str; 4] = [ANSWERS_PATH, SCHEMA_PATH, BASE_PATH, MANIFEST_PATH];
+
+/// Adds the record files (answers and their schema, base, manifest) to a rendered tree.
 pub fn add_record(tree: &mut RenderedTree, answers_yaml: String) {
     let manifest = Manifest::of(tree);
     let base = encode_base(tree);
+    let mut schema =
+        serde_json::to_string_pretty(&crate::answers::schema::answers_schema()).unwrap_or_default();
+    schema.push('\n');
+    tree.insert(
+        SCHEMA_PATH.to_owned(),
+        RenderedFile {
+            contents: schema.into_bytes(),
+            executable: false,
+        },
+    );
     tree.insert(
         BASE_PATH.to_owned(),
         RenderedFile {

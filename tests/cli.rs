@@ -341,3 +341,46 @@ fn help_and_version_are_useful() {
         .success()
         .stdout(predicate::str::contains("Open edX"));
 }
+
+#[test]
+fn versions_completions_and_man_page() {
+    let table = bin()
+        .arg("versions")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.contains("tutor") && table.contains("22."), "{table}");
+    let json = bin()
+        .args(["versions", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(json["modules"]["eks"].as_str().unwrap().starts_with("21."));
+    for shell in ["bash", "zsh", "fish"] {
+        let script = bin()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert!(
+            String::from_utf8_lossy(&script).contains("update"),
+            "{shell}"
+        );
+    }
+    let man = bin()
+        .arg("man")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&man).contains(".TH openedx-devops"));
+}

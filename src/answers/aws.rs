@@ -161,7 +161,6 @@ impl Service {
     }
 
     /// Every valid type of this service, e.g. `db.t3.small`.
-    #[cfg(test)]
     pub(crate) fn all_types(self) -> impl Iterator<Item = String> {
         self.families().iter().flat_map(move |(family, sizes)| {
             sizes

@@ -146,6 +146,7 @@ fn typed(question: &Question, text: &str) -> Value {
 pub fn to_yaml(answers: &Answers) -> String {
     let raw = answers.to_raw();
     let mut out = String::new();
+    out.push_str("# yaml-language-server: $schema=answers.schema.json\n");
     out.push_str(
         "# Answers for openedx-devops. Edit them, then run `openedx-devops update` to apply.\n",
     );

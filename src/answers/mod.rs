@@ -5,6 +5,7 @@
 pub(crate) mod aws;
 pub(crate) mod load;
 mod questions;
+pub mod schema;
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -1,0 +1,146 @@
+//! The JSON Schema (draft 2020-12) of an answers file, generated from the question table, so
+//! editors with the YAML language server validate and complete answers files.
+
+use super::aws::{REGIONS, Service};
+use super::{ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question, SCHEMA_VERSION};
+use serde_json::{Map, Value, json};
+
+/// A DNS label: letters and digits, inner hyphens, 1 to 63 characters.
+const LABEL: &str = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+
+/// The whole schema.
+pub fn answers_schema() -> Value {
+    let mut properties = Map::new();
+    properties.insert(
+        "schema_version".into(),
+        json!({ "description": "version of the answers schema", "const": SCHEMA_VERSION }),
+    );
+    for question in QUESTIONS {
+        properties.insert(question.key.into(), property(question));
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "openedx-devops answers",
+        "description": "Answers from which openedx-devops generates an Open edX on AWS repository.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": required(QUESTIONS),
+        "properties": properties,
+    })
+}
+
+fn required(questions: &[Question]) -> Vec<&'static str> {
+    questions
+        .iter()
+        .filter(|question| question.required)
+        .map(|question| question.key)
+        .collect()
+}
+
+fn property(question: &Question) -> Value {
+    let mut schema = kind_schema(&question.kind);
+    let object = schema.as_object_mut().expect("kind schemas are objects");
+    object.insert(
+        "description".into(),
+        Value::String(question.help.to_owned()),
+    );
+    match question.default {
+        super::questions::DefaultValue::Text(text) => {
+            object.insert("default".into(), Value::String(text.to_owned()));
+        }
+        super::questions::DefaultValue::Bool(flag) => {
+            object.insert("default".into(), Value::Bool(flag));
+        }
+        _ => {}
+    }
+    schema
+}
+
+fn kind_schema(kind: &Kind) -> Value {
+    match kind {
+        Kind::Slug { max } => json!({
+            "type": "string",
+            "pattern": "^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$",
+            "maxLength": max,
+        }),
+        Kind::Text => {
+            json!({ "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\"\\\\${}`\\u0000-\\u001f]+$" })
+        }
+        Kind::Domain => json!({
+            "type": "string",
+            "maxLength": 253,
+            "pattern": format!("^(?:{LABEL}\\.)+{LABEL}$"),
+        }),
+        Kind::Subdomain => json!({
+            "type": "string",
+            "maxLength": 240,
+            "pattern": format!("^(?:{LABEL}\\.)*{LABEL}$"),
+        }),
+        Kind::Region => json!({ "type": "string", "enum": REGIONS }),
+        Kind::AccountId => json!({ "type": "string", "pattern": "^[0-9]{12}$" }),
+        Kind::GithubOwner => json!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$",
+        }),
+        Kind::GithubRepository => json!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9._-]{1,100}$",
+        }),
+        Kind::Choice(choices) => json!({ "type": "string", "enum": choices }),
+        Kind::Bool => json!({ "type": "boolean" }),
+        Kind::Instance(service) => instance_schema(*service),
+        Kind::Environments => {
+            let mut properties = Map::new();
+            for question in ENVIRONMENT_QUESTIONS {
+                properties.insert(question.key.into(), property(question));
+            }
+            json!({
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": properties,
+                },
+            })
+        }
+    }
+}
+
+fn instance_schema(service: Service) -> Value {
+    let types: Vec<String> = service.all_types().collect();
+    json!({ "type": "string", "enum": types })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_question_has_a_property_and_required_keys_are_listed() {
+        let schema = answers_schema();
+        for question in QUESTIONS {
+            assert!(
+                schema["properties"][question.key].is_object(),
+                "{}",
+                question.key
+            );
+        }
+        assert_eq!(
+            schema["required"],
+            json!([
+                "platform_name",
+                "root_domain",
+                "aws_region",
+                "aws_account_id"
+            ])
+        );
+        let environment = &schema["properties"]["environments"]["items"]["properties"];
+        assert!(
+            environment["redis_node_type"]["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("cache.t3.small"))
+        );
+    }
+}
