@@ -74,21 +74,31 @@ pub fn write_new(target: &Path, tree: &RenderedTree) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes every file of a tree below `root` (which exists), with its mode.
+/// Writes every file of a tree below `root` (which exists), with its mode. Each folder is
+/// created once and each file's mode is set as it is created (no extra `chmod`).
 pub(crate) fn write_tree(root: &Path, tree: &RenderedTree) -> anyhow::Result<()> {
-    for (path, file) in tree {
+    let mut folders = std::collections::BTreeSet::new();
+    for path in tree.keys() {
         let relative = safe_relative(path)?;
-        let destination = root.join(relative);
-        if let Some(folder) = destination.parent() {
-            fs_err::create_dir_all(folder)?;
+        if let Some(folder) = relative.parent().filter(|f| !f.as_os_str().is_empty()) {
+            folders.insert(folder.to_path_buf());
         }
-        fs_err::write(&destination, &file.contents)?;
+    }
+    for folder in &folders {
+        fs_err::create_dir_all(root.join(folder))?;
+    }
+    for (path, file) in tree {
+        let destination = root.join(path);
+        let mut options = fs_err::OpenOptions::new();
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = if file.executable { 0o755 } else { 0o644 };
-            fs_err::set_permissions(&destination, std::fs::Permissions::from_mode(mode))?;
+            use fs_err::os::unix::fs::OpenOptionsExt;
+            options.mode(if file.executable { 0o755 } else { 0o644 });
         }
+        let mut handle = options.open(&destination)?;
+        std::io::Write::write_all(&mut handle, &file.contents)
+            .with_context(|| format!("failed to write `{}`", destination.display()))?;
     }
     Ok(())
 }

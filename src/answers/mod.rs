@@ -3,7 +3,7 @@
 //! except through [`load`].
 
 pub(crate) mod aws;
-pub(crate) mod load;
+pub mod load;
 mod questions;
 pub mod schema;
 
