@@ -1,0 +1,116 @@
+//! The questionnaire in a real pseudo-terminal, as a person meets it: prompts with help text,
+//! a typo re-asked with the reason, a second environment, the summary, and the repository.
+
+#![cfg(unix)]
+
+use rexpect::session::spawn_command;
+use std::process::Command;
+
+const TIMEOUT_MS: u64 = 20_000;
+/// The `›` that ends a prompt. rexpect reads the terminal byte by byte, so its three UTF-8
+/// bytes arrive as three characters.
+const PROMPT_MARK: &str = "\u{e2}\u{80}\u{ba}";
+
+/// Waits for a question (by its help text) and its prompt, then types the reply (and Enter).
+fn reply_to(session: &mut rexpect::session::PtySession, prompt: &str, reply: &str, enter: bool) {
+    session
+        .exp_string(prompt)
+        .unwrap_or_else(|e| panic!("no question {prompt:?}: {e}"));
+    session
+        .exp_string(PROMPT_MARK)
+        .unwrap_or_else(|e| panic!("no prompt after {prompt:?}: {e}"));
+    // The prompt is drawn before the terminal switches to raw mode; typing too early is lost.
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    session.send(reply).unwrap();
+    if enter {
+        session.send("\r").unwrap();
+    }
+    session.flush().unwrap();
+}
+
+#[test]
+fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_openedx-devops"));
+    command
+        .current_dir(scratch.path())
+        .args(["new", "my-platform"])
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut session = spawn_command(command, Some(TIMEOUT_MS)).expect("spawns under a pty");
+    let mut answer = |prompt: &str, reply: &str| reply_to(&mut session, prompt, reply, true);
+    answer("short name of the platform", "Lake School");
+    // The typo is refused with the reason, and the question comes again.
+    answer("use lowercase", "lakeschool");
+    answer("the platform's full name", "Lake School");
+    answer("a word for the audience", "");
+    answer("the DNS domain you control", "lakeschool.edu");
+    answer("the AWS region everything", "eu-west-1");
+    answer("the 12-digit id", "109876543210");
+    answer("the GitHub organization", "");
+    answer("the name of the generated repository", "");
+    answer("where MongoDB 7.0 runs", ""); // the menu's default
+    reply_to(&mut session, "spot instances", "y", false);
+    reply_to(&mut session, "create a small bastion", "n", false);
+    let environment = |session: &mut rexpect::session::PtySession| {
+        for prompt in [
+            "the environment's name",
+            "DNS labels before",
+            "worker nodes",
+            "MySQL 8.4",
+            "Redis-compatible",
+        ] {
+            reply_to(session, prompt, "", true);
+        }
+    };
+    environment(&mut session);
+    reply_to(&mut session, "Add another environment?", "y", false);
+    environment(&mut session);
+    reply_to(&mut session, "Add another environment?", "n", false);
+    session
+        .exp_string("https://studio.dev.courses.lakeschool.edu")
+        .unwrap();
+    reply_to(
+        &mut session,
+        "Generate the repository with these answers?",
+        "y",
+        false,
+    );
+    session.exp_string("Created `my-platform`").unwrap();
+    session.exp_eof().unwrap();
+    let answers = std::fs::read_to_string(
+        scratch
+            .path()
+            .join("my-platform/.openedx-devops/answers.yml"),
+    )
+    .unwrap();
+    assert!(
+        answers.contains("platform_name: \"lakeschool\""),
+        "{answers}"
+    );
+    assert!(answers.contains("bastion: false"), "{answers}");
+    assert!(answers.contains("subdomain: \"dev.courses\""), "{answers}");
+    assert!(
+        scratch
+            .path()
+            .join("my-platform/terraform/environments/dev")
+            .is_dir()
+    );
+}
+
+#[test]
+fn ctrl_c_leaves_nothing_behind() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_openedx-devops"));
+    command
+        .current_dir(scratch.path())
+        .args(["new", "my-platform"])
+        .env("TERM", "xterm");
+    let mut session = spawn_command(command, Some(TIMEOUT_MS)).unwrap();
+    session.exp_string(PROMPT_MARK).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    session.send("half").unwrap();
+    session.send_control('c').unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
+}
