@@ -160,6 +160,7 @@ fn questions(args: &QuestionsArgs) -> anyhow::Result<()> {
                 print_question(question, "environments[].");
             }
         }
+        QuestionsFormat::Markdown => print!("{}", answers_reference()),
         QuestionsFormat::JsonSchema => {
             println!(
                 "{}",
@@ -180,6 +181,38 @@ fn questions(args: &QuestionsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The answers reference, generated from the question table (docs/answers.md).
+pub fn answers_reference() -> String {
+    let mut out = String::from(
+        "# Answers reference\n\nGenerated from the question table by `openedx-devops questions --format markdown`;\na test keeps this file in step with it.\n\nAn answers file is YAML. Keys without a default are required.\n\n",
+    );
+    let table = |out: &mut String, questions: &[Question], prefix: &str| {
+        out.push_str("| key | type | default | help |\n| --- | --- | --- | --- |\n");
+        for question in questions {
+            let default = match (question.required, question.default_text()) {
+                (true, _) | (_, None) => "required".to_owned(),
+                (false, Some(text)) => text.replace('`', ""),
+            };
+            let kind = match question.kind.choices() {
+                Some(choices) if question.kind.type_name() == "choice" => choices.join(" \\| "),
+                _ => question.kind.type_name().to_owned(),
+            };
+            out.push_str(&format!(
+                "| `{prefix}{}` | {kind} | {default} | {} |\n",
+                question.key,
+                question.help.replace('|', "\\|")
+            ));
+        }
+    };
+    table(&mut out, QUESTIONS, "");
+    out.push_str("\n## Each environment (`environments[]`)\n\n");
+    table(&mut out, ENVIRONMENT_QUESTIONS, "");
+    out.push_str(
+        "\n## Rules across keys\n\n- Environment names are unique, and so are their hosts (`<subdomain>.<root_domain>`).\n- `<platform_name>-<platform_region>-<environment name>`, the stem of every AWS resource name, has at most 40 characters.\n- Instance types are checked against catalogues of EC2, RDS (`db.`) and ElastiCache (`cache.`) families and sizes; run `openedx-devops questions --format json-schema` for the full lists.\n",
+    );
+    out
 }
 
 fn print_question(question: &Question, prefix: &str) {

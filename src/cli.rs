@@ -145,6 +145,8 @@ pub enum QuestionsFormat {
     Json,
     /// The JSON Schema (draft 2020-12) of an answers file, for editors.
     JsonSchema,
+    /// The answers reference in Markdown (docs/answers.md).
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]

@@ -384,3 +384,22 @@ fn versions_completions_and_man_page() {
         .clone();
     assert!(String::from_utf8_lossy(&man).contains(".TH openedx-devops"));
 }
+
+#[test]
+fn the_answers_reference_in_docs_matches_the_question_table() {
+    let generated = bin()
+        .args(["questions", "--format", "markdown"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let committed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/answers.md"))
+            .unwrap();
+    assert_eq!(
+        String::from_utf8(generated).unwrap(),
+        committed,
+        "docs/answers.md is stale: run `cargo run -- questions --format markdown > docs/answers.md`"
+    );
+}
