@@ -4,7 +4,7 @@
 
 pub(crate) mod aws;
 pub mod load;
-mod questions;
+pub mod questions;
 pub mod schema;
 
 use serde::Serialize;
@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::fmt;
 
-pub(crate) use questions::{ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question};
+pub use questions::{ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question};
 
 /// Version of the answers schema this generator reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
