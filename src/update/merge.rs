@@ -122,4 +122,33 @@ mod tests {
         let both = "a = 1\nb = 9\nc = 3\nd = 4\ne = 5\n";
         assert_eq!(merge("x.txt", BASE, both, both), Merged::Clean(both.into()));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+        /// A user edit and a template edit on lines far apart both survive the merge.
+        #[test]
+        fn edits_that_do_not_overlap_are_both_kept(
+            lines in proptest::collection::vec("[a-z]{1,12}", 8..40),
+            ours_at in 0usize..1000,
+            gap in 3usize..6,
+            ours_text in "[A-Z]{1,12}",
+            theirs_text in "[0-9]{1,12}",
+        ) {
+            let count = lines.len();
+            let ours_index = ours_at % (count - gap);
+            let theirs_index = ours_index + gap;
+            let join = |lines: &[String]| lines.iter().map(|line| format!("{line}\n")).collect::<String>();
+            let base = join(&lines);
+            let mut ours_lines = lines.clone();
+            ours_lines[ours_index] = ours_text.clone();
+            let mut theirs_lines = lines.clone();
+            theirs_lines[theirs_index] = theirs_text.clone();
+            let mut both = lines.clone();
+            both[ours_index] = ours_text;
+            both[theirs_index] = theirs_text;
+            let merged = merge("notes.txt", &base, &join(&ours_lines), &join(&theirs_lines));
+            proptest::prop_assert_eq!(merged, Merged::Clean(join(&both)));
+        }
+    }
 }
