@@ -1,22 +1,34 @@
-# Terragrunt root: remote state and the AWS provider for every unit below.
+# Terragrunt root: every unit includes this file with
+#   include "root" { path = find_in_parent_folders("root.hcl") expose = true }
+# It configures the remote state (one S3 bucket for the whole account, S3-native locking) and
+# generates the AWS provider. Global settings are in global.hcl, an environment's in its env.hcl.
 locals {
-  global      = read_terragrunt_config(find_in_parent_folders("global.hcl"))
-  environment = read_terragrunt_config("${get_terragrunt_dir()}/../env.hcl")
-  state_key   = "${local.environment.locals.environment}/${basename(get_terragrunt_dir())}"
+  global = read_terragrunt_config(find_in_parent_folders("global.hcl")).locals
+  # Units under terraform/shared/ belong to no environment and have no env.hcl.
+  env = try(read_terragrunt_config(find_in_parent_folders("env.hcl")).locals, null)
+
+  tags = merge(
+    local.global.tags,
+    local.env == null ? {} : { Environment = local.env.name },
+  )
 }
 
 remote_state {
   backend = "s3"
-  config = {
-    bucket       = "${local.global.locals.platform_name}-${local.global.locals.platform_region}-terraform-state-${local.global.locals.account_id}"
-    key          = "${local.state_key}/terraform.tfstate"
-    region       = local.global.locals.aws_region
-    encrypt      = true
-    use_lockfile = true
-  }
   generate = {
     path      = "backend.tf"
     if_exists = "overwrite_terragrunt"
+  }
+  config = {
+    bucket       = local.global.state_bucket
+    key          = "${path_relative_to_include()}/terraform.tfstate"
+    region       = local.global.aws_region
+    encrypt      = true
+    use_lockfile = true
+
+    # `terragrunt backend bootstrap` creates the bucket versioned, encrypted, TLS-only and with
+    # public access blocked; these tags go on it.
+    s3_bucket_tags = local.global.tags
   }
 }
 
@@ -25,11 +37,11 @@ generate "provider" {
   if_exists = "overwrite_terragrunt"
   contents  = <<-PROVIDER
     provider "aws" {
-      region              = "${local.global.locals.aws_region}"
-      allowed_account_ids = ["${local.global.locals.account_id}"]
+      region              = "${local.global.aws_region}"
+      allowed_account_ids = ["${local.global.aws_account_id}"]
 
       default_tags {
-        tags = ${jsonencode(merge(local.global.locals.tags, local.environment.locals.tags))}
+        tags = ${jsonencode(local.tags)}
       }
     }
   PROVIDER

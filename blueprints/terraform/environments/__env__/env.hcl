@@ -1,14 +1,82 @@
-# Settings of the `[[ env.name ]]` environment.
+# Settings of the `[[ env.name ]]` environment: names, hosts and sizes. Every unit below reads them
+# through `include.root.locals.env`.
 locals {
-  environment     = "[[ env.name ]]"
-  resource_prefix = "[[ env.resource_prefix ]]"
+  name            = "[[ env.name ]]"
   domain          = "[[ env.domain ]]"
+  resource_prefix = "[[ env.resource_prefix ]]"
+  namespace       = "[[ env.namespace ]]"
+  is_production   = [[ env.is_production | tojson ]]
 
-  eks_instance_type    = "[[ env.eks_instance_type ]]"
-  mysql_instance_class = "[[ env.mysql_instance_class ]]"
-  redis_node_type      = "[[ env.redis_node_type ]]"
-
-  tags = {
-    Environment = "[[ env.name ]]"
+  hosts = {
+    lms         = "[[ env.hosts.lms ]]"
+    studio      = "[[ env.hosts.studio ]]"
+    mfe         = "[[ env.hosts.mfe ]]"
+    meilisearch = "[[ env.hosts.meilisearch ]]"
+    cdn         = "[[ env.hosts.cdn ]]"
+    grafana     = "[[ env.hosts.grafana ]]"
+    mysql       = "[[ env.hosts.mysql ]]"
+    mongodb     = "[[ env.hosts.mongodb ]]"
+    redis       = "[[ env.hosts.redis ]]"
+    bastion     = "[[ env.hosts.bastion ]]"
   }
+
+  # The zone that delegates `domain` to this environment's own hosted zone.
+  dns_parent_zone = "[[ env.dns_parent_zone ]]"
+
+  # Network: each environment has its own VPC; distinct ranges keep peering possible.
+[% for other in environments %]
+[% if other.name == env.name %]
+  vpc_cidr           = "10.[[ loop.index0 * 10 + 10 ]].0.0/16"
+[% endif %]
+[% endfor %]
+  single_nat_gateway = [[ (not env.is_production) | tojson ]]
+
+  # Kubernetes
+  kubernetes_version = "[[ versions.services.kubernetes ]]"
+  eks_instance_type  = "[[ env.eks_instance_type ]]"
+  eks_node_min_size  = 2
+  eks_node_max_size  = 6
+  # The API endpoint is private (reachable from the VPC: bastion, self-hosted runners). List CIDRs
+  # here to also open the public endpoint to them, e.g. ["203.0.113.7/32"]; access still needs
+  # an EKS access entry (global.hcl: eks_admin_principal_arns).
+  eks_public_access_cidrs = []
+[% if answers.spot_instances %]
+  # Karpenter adds spot nodes (on-demand when no spot capacity is left) of several instance types
+  # (terraform/modules/karpenter/chart), up to this many vCPUs in total.
+  karpenter_cpu_limit = 64
+[% endif %]
+
+  # MySQL (Amazon RDS)
+  mysql_instance_class        = "[[ env.mysql_instance_class ]]"
+  mysql_allocated_storage     = 20
+  mysql_max_allocated_storage = 200
+  mysql_multi_az              = [[ env.is_production | tojson ]]
+  mysql_backup_retention_days = [[ 14 if env.is_production else 7 ]]
+  mysql_deletion_protection   = [[ env.is_production | tojson ]]
+
+  # Redis (Amazon ElastiCache, Valkey)
+  redis_node_type = "[[ env.redis_node_type ]]"
+[% if answers.mongodb == "ec2" %]
+
+  # MongoDB on EC2
+  mongodb_instance_type = "t3.medium"
+  mongodb_volume_size   = 50
+[% elif answers.mongodb == "documentdb" %]
+
+  # MongoDB API on Amazon DocumentDB
+  documentdb_instance_class = "db.t4g.medium"
+  documentdb_instance_count = [[ 2 if env.is_production else 1 ]]
+  documentdb_retention_days = [[ 14 if env.is_production else 7 ]]
+[% endif %]
+[% if answers.bastion %]
+
+  # Bastion: reachable with `aws ssm start-session`; SSH only from these CIDRs (none: SSH closed).
+  bastion_instance_type  = "t3.micro"
+  bastion_ssh_cidrs      = []
+  bastion_ssh_public_key = ""
+[% endif %]
+
+  # Daily database dumps to the backups bucket, kept this many days.
+  backup_retention_days = [[ 30 if env.is_production else 14 ]]
+  backup_schedule       = "15 3 * * *"
 }

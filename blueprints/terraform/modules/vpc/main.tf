@@ -1,10 +1,5 @@
-data "aws_availability_zones" "available" {
-  state = "available"
-}
-
-locals {
-  azs = slice(data.aws_availability_zones.available.names, 0, 3)
-}
+# In each availability zone a private subnet (nodes, bastion, MongoDB), a public subnet (load
+# balancers, NAT) and a database subnet (RDS, ElastiCache, DocumentDB).
 
 module "vpc" {
   source  = "terraform-aws-modules/vpc/aws"
@@ -12,12 +7,42 @@ module "vpc" {
 
   name = var.name
   cidr = var.cidr
-  azs  = local.azs
+  azs  = var.azs
 
-  private_subnets  = [for index in range(3) : cidrsubnet(var.cidr, 4, index)]
-  public_subnets   = [for index in range(3) : cidrsubnet(var.cidr, 8, 48 + index)]
-  database_subnets = [for index in range(3) : cidrsubnet(var.cidr, 8, 52 + index)]
+  private_subnets  = [for index, _ in var.azs : cidrsubnet(var.cidr, 4, index)]
+  public_subnets   = [for index, _ in var.azs : cidrsubnet(var.cidr, 8, 48 + index)]
+  database_subnets = [for index, _ in var.azs : cidrsubnet(var.cidr, 8, 52 + index)]
 
-  enable_nat_gateway = true
-  single_nat_gateway = true
+  create_database_subnet_group = true
+  database_subnet_group_name   = var.name
+
+  enable_nat_gateway     = true
+  single_nat_gateway     = var.single_nat_gateway
+  one_nat_gateway_per_az = !var.single_nat_gateway
+
+  enable_dns_hostnames = true
+  enable_dns_support   = true
+
+  # Nothing in this VPC gets a public address unless it asks for one.
+  map_public_ip_on_launch = false
+
+  # The module's default security group denies everything; resources bring their own groups.
+  manage_default_security_group  = true
+  default_security_group_ingress = []
+  default_security_group_egress  = []
+
+  enable_flow_log                                 = true
+  create_flow_log_cloudwatch_log_group            = true
+  create_flow_log_cloudwatch_iam_role             = true
+  flow_log_cloudwatch_log_group_retention_in_days = 365
+  flow_log_max_aggregation_interval               = 60
+
+  public_subnet_tags = {
+    "kubernetes.io/role/elb" = "1"
+  }
+
+  private_subnet_tags = {
+    "kubernetes.io/role/internal-elb" = "1"
+    "karpenter.sh/discovery"          = var.cluster_name
+  }
 }

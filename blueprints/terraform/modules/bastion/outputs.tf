@@ -1,0 +1,9 @@
+output "instance_id" {
+  description = "Id of the bastion (`aws ssm start-session --target <id>`)."
+  value       = module.instance.id
+}
+
+output "host" {
+  description = "DNS name of the bastion."
+  value       = aws_route53_record.bastion.fqdn
+}

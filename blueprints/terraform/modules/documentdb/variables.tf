@@ -1,0 +1,53 @@
+variable "name" {
+  description = "Name of the DocumentDB cluster (the environment's resource prefix)."
+  type        = string
+}
+
+variable "instance_class" {
+  description = "Instance class of the cluster's instances, e.g. `db.t4g.medium`."
+  type        = string
+  default     = "db.t4g.medium"
+}
+
+variable "instance_count" {
+  description = "Instances in the cluster (2 or more for failover)."
+  type        = number
+  default     = 1
+}
+
+variable "backup_retention_days" {
+  description = "Days DocumentDB keeps automated backups."
+  type        = number
+  default     = 7
+}
+
+variable "deletion_protection" {
+  description = "Refuse to delete the cluster (production)."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_id" {
+  description = "Id of the environment's VPC."
+  type        = string
+}
+
+variable "vpc_cidr_block" {
+  description = "IPv4 range of the VPC: only it may connect."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Database subnets."
+  type        = list(string)
+}
+
+variable "zone_id" {
+  description = "Id of the environment's hosted zone."
+  type        = string
+}
+
+variable "host" {
+  description = "DNS name of the cluster, e.g. `mongodb.courses.example.edu`."
+  type        = string
+}

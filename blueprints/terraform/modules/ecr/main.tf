@@ -1,0 +1,58 @@
+# ECR repositories of the images the build workflow pushes (account-wide, shared by every
+# environment): immutable tags, scan on push, KMS encryption, old images expire.
+
+resource "aws_kms_key" "ecr" {
+  description             = "ECR repositories ${join(", ", var.repository_names)}"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+
+  # The default key policy, spelled out: the account administers and uses the key through IAM.
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministers"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_ecr_repository" "this" {
+  for_each = toset(var.repository_names)
+
+  name                 = each.value
+  image_tag_mutability = "IMMUTABLE"
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = aws_kms_key.ecr.arn
+  }
+}
+
+resource "aws_ecr_lifecycle_policy" "this" {
+  for_each = aws_ecr_repository.this
+
+  repository = each.value.name
+  policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the newest ${var.keep_images} images"
+      selection = {
+        tagStatus   = "any"
+        countType   = "imageCountMoreThan"
+        countNumber = var.keep_images
+      }
+      action = {
+        type = "expire"
+      }
+    }]
+  })
+}

@@ -1,0 +1,245 @@
+# Cluster services every environment needs: the Open edX namespace, a default encrypted gp3
+# StorageClass, Traefik (ingress, behind a Network Load Balancer), cert-manager with Let's Encrypt
+# issuers and the Open edX certificate, metrics-server, the vertical pod autoscaler,
+# kube-prometheus-stack with Grafana, and the DNS records of the web hosts.
+
+resource "kubernetes_namespace_v1" "openedx" {
+  metadata {
+    name = var.namespace
+  }
+}
+
+resource "kubernetes_namespace_v1" "monitoring" {
+  metadata {
+    name = "monitoring"
+  }
+}
+
+# Meilisearch, Caddy and Prometheus keep their data on these volumes.
+resource "kubernetes_storage_class_v1" "gp3" {
+  metadata {
+    name = "gp3"
+    annotations = {
+      "storageclass.kubernetes.io/is-default-class" = "true"
+    }
+  }
+
+  storage_provisioner    = "ebs.csi.aws.com"
+  reclaim_policy         = "Delete"
+  volume_binding_mode    = "WaitForFirstConsumer"
+  allow_volume_expansion = true
+
+  parameters = {
+    type      = "gp3"
+    encrypted = "true"
+    fsType    = "ext4"
+  }
+}
+
+resource "helm_release" "cert_manager" {
+  name             = "cert-manager"
+  namespace        = "cert-manager"
+  create_namespace = true
+  repository       = "https://charts.jetstack.io"
+  chart            = "cert-manager"
+  version          = "[[ versions.charts.cert_manager ]]"
+
+  values = [yamlencode({
+    crds = {
+      enabled = true
+    }
+    replicaCount = 2
+    podDisruptionBudget = {
+      enabled = true
+    }
+  })]
+}
+
+resource "helm_release" "traefik" {
+  name             = "traefik"
+  namespace        = "traefik"
+  create_namespace = true
+  repository       = "https://traefik.github.io/charts"
+  chart            = "traefik"
+  version          = "[[ versions.charts.traefik ]]"
+
+  values = [yamlencode({
+    deployment = {
+      replicas = var.ingress_replicas
+    }
+    podDisruptionBudget = {
+      enabled        = true
+      maxUnavailable = 1
+    }
+    ingressClass = {
+      enabled        = true
+      isDefaultClass = true
+      name           = "traefik"
+    }
+    providers = {
+      kubernetesIngress = {
+        publishedService = {
+          enabled = true
+        }
+      }
+    }
+    ports = {
+      web = {
+        # Everything on port 80 is redirected to HTTPS, except ACME HTTP-01 challenges.
+        allowACMEByPass = true
+        http = {
+          redirections = {
+            entryPoint = {
+              to        = "websecure"
+              scheme    = "https"
+              permanent = true
+            }
+          }
+        }
+      }
+    }
+    service = {
+      annotations = {
+        "service.beta.kubernetes.io/aws-load-balancer-type"                              = "nlb"
+        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled" = "true"
+      }
+      spec = {
+        type = "LoadBalancer"
+        # Keeps the clients' addresses (Open edX logs and rate limits by them).
+        externalTrafficPolicy = "Local"
+      }
+    }
+  })]
+}
+
+resource "helm_release" "metrics_server" {
+  name       = "metrics-server"
+  namespace  = "kube-system"
+  repository = "https://kubernetes-sigs.github.io/metrics-server/"
+  chart      = "metrics-server"
+  version    = "[[ versions.charts.metrics_server ]]"
+}
+
+resource "helm_release" "vertical_pod_autoscaler" {
+  name       = "vertical-pod-autoscaler"
+  namespace  = "kube-system"
+  repository = "https://kubernetes.github.io/autoscaler"
+  chart      = "vertical-pod-autoscaler"
+  version    = "[[ versions.charts.vertical_pod_autoscaler ]]"
+
+  depends_on = [helm_release.metrics_server]
+}
+
+resource "random_password" "grafana_admin" {
+  length  = 32
+  special = false
+}
+
+resource "kubernetes_secret_v1" "grafana_admin" {
+  metadata {
+    name      = "grafana-admin"
+    namespace = kubernetes_namespace_v1.monitoring.metadata[0].name
+  }
+
+  data = {
+    admin-user     = "admin"
+    admin-password = random_password.grafana_admin.result
+  }
+}
+
+resource "helm_release" "kube_prometheus_stack" {
+  name       = "kube-prometheus-stack"
+  namespace  = kubernetes_namespace_v1.monitoring.metadata[0].name
+  repository = "https://prometheus-community.github.io/helm-charts"
+  chart      = "kube-prometheus-stack"
+  version    = "[[ versions.charts.kube_prometheus_stack ]]"
+  timeout    = 900
+
+  values = [yamlencode({
+    grafana = {
+      admin = {
+        existingSecret = kubernetes_secret_v1.grafana_admin.metadata[0].name
+        userKey        = "admin-user"
+        passwordKey    = "admin-password"
+      }
+      persistence = {
+        enabled = true
+        size    = "10Gi"
+      }
+      ingress = {
+        enabled          = true
+        ingressClassName = "traefik"
+        annotations = {
+          "cert-manager.io/cluster-issuer" = "letsencrypt"
+        }
+        hosts = [var.hosts.grafana]
+        tls = [{
+          secretName = "grafana-tls"
+          hosts      = [var.hosts.grafana]
+        }]
+      }
+    }
+    prometheus = {
+      prometheusSpec = {
+        retention = var.prometheus_retention
+        storageSpec = {
+          volumeClaimTemplate = {
+            spec = {
+              storageClassName = kubernetes_storage_class_v1.gp3.metadata[0].name
+              accessModes      = ["ReadWriteOnce"]
+              resources = {
+                requests = {
+                  storage = var.prometheus_storage_size
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  })]
+
+  depends_on = [helm_release.traefik, helm_release.cert_manager]
+}
+
+resource "helm_release" "openedx_tls" {
+  name      = "openedx-tls"
+  namespace = "cert-manager"
+  chart     = "${path.module}/chart"
+
+  values = [yamlencode({
+    namespace = kubernetes_namespace_v1.openedx.metadata[0].name
+    hosts = {
+      lms         = var.hosts.lms
+      studio      = var.hosts.studio
+      mfe         = var.hosts.mfe
+      meilisearch = var.hosts.meilisearch
+    }
+  })]
+
+  depends_on = [helm_release.cert_manager, helm_release.traefik]
+}
+
+# The Network Load Balancer that the cloud provider made for Traefik's Service.
+data "aws_lb" "ingress" {
+  tags = {
+    "kubernetes.io/cluster/${var.cluster_name}" = "owned"
+    "kubernetes.io/service-name"                = "traefik/traefik"
+  }
+
+  depends_on = [helm_release.traefik]
+}
+
+resource "aws_route53_record" "web" {
+  for_each = { for key, host in var.hosts : key => host }
+
+  zone_id = var.zone_id
+  name    = each.value
+  type    = "A"
+
+  alias {
+    name                   = data.aws_lb.ingress.dns_name
+    zone_id                = data.aws_lb.ingress.zone_id
+    evaluate_target_health = true
+  }
+}

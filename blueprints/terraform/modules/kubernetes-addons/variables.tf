@@ -1,0 +1,53 @@
+variable "cluster_name" {
+  description = "Name of the EKS cluster."
+  type        = string
+}
+
+variable "cluster_endpoint" {
+  description = "URL of the Kubernetes API."
+  type        = string
+}
+
+variable "cluster_certificate_authority_data" {
+  description = "Base64-encoded certificate authority of the Kubernetes API."
+  type        = string
+}
+
+variable "namespace" {
+  description = "Kubernetes namespace of Open edX; created here."
+  type        = string
+}
+
+variable "zone_id" {
+  description = "Id of the environment's hosted zone, where the web hosts' records go."
+  type        = string
+}
+
+variable "hosts" {
+  description = "Web hosts served through the ingress: lms, studio, mfe, meilisearch, grafana."
+  type = object({
+    lms         = string
+    studio      = string
+    mfe         = string
+    meilisearch = string
+    grafana     = string
+  })
+}
+
+variable "ingress_replicas" {
+  description = "Traefik replicas (spread over nodes)."
+  type        = number
+  default     = 2
+}
+
+variable "prometheus_retention" {
+  description = "How long Prometheus keeps metrics, e.g. `15d`."
+  type        = string
+  default     = "15d"
+}
+
+variable "prometheus_storage_size" {
+  description = "Size of Prometheus's volume."
+  type        = string
+  default     = "50Gi"
+}

@@ -1,0 +1,83 @@
+# RDS MySQL [[ versions.services.mysql ]] for Open edX: private, encrypted, automated backups, a
+# CNAME in the environment's zone. The master password is generated here, written to RDS
+# write-only (it never enters the plan), and handed to Kubernetes by the secrets unit.
+
+resource "random_password" "master" {
+  length  = 32
+  special = false
+}
+
+module "security_group" {
+  source  = "terraform-aws-modules/security-group/aws"
+  version = "[[ versions.modules.security_group ]]"
+
+  name            = "${var.identifier}-mysql"
+  use_name_prefix = false
+  description     = "MySQL from inside the VPC"
+  vpc_id          = var.vpc_id
+
+  ingress_with_cidr_blocks = [{
+    rule        = "mysql-tcp"
+    cidr_blocks = var.vpc_cidr_block
+    description = "MySQL from the VPC (nodes, bastion)"
+  }]
+}
+
+module "rds" {
+  source  = "terraform-aws-modules/rds/aws"
+  version = "[[ versions.modules.rds ]]"
+
+  identifier = var.identifier
+
+  engine               = "mysql"
+  engine_version       = "[[ versions.services.mysql ]]"
+  major_engine_version = "[[ versions.services.mysql ]]"
+  family               = "[[ versions.services.mysql_family ]]"
+  instance_class       = var.instance_class
+
+  allocated_storage     = var.allocated_storage
+  max_allocated_storage = var.max_allocated_storage
+  storage_type          = "gp3"
+  storage_encrypted     = true
+
+  username                    = "root"
+  manage_master_user_password = false
+  password_wo                 = random_password.master.result
+  password_wo_version         = 1
+  port                        = "3306"
+
+  multi_az               = var.multi_az
+  db_subnet_group_name   = var.db_subnet_group_name
+  vpc_security_group_ids = [module.security_group.security_group_id]
+  publicly_accessible    = false
+
+  backup_retention_period  = var.backup_retention_days
+  backup_window            = "02:00-03:00"
+  maintenance_window       = "Sun:04:00-Sun:05:00"
+  copy_tags_to_snapshot    = true
+  delete_automated_backups = false
+  deletion_protection      = var.deletion_protection
+  skip_final_snapshot      = false
+
+  auto_minor_version_upgrade          = true
+  iam_database_authentication_enabled = true
+  performance_insights_enabled        = true
+  monitoring_interval                 = 60
+  create_monitoring_role              = true
+  monitoring_role_name                = "${var.identifier}-rds-monitoring"
+  enabled_cloudwatch_logs_exports     = ["error", "slowquery"]
+  create_cloudwatch_log_group         = true
+
+  parameters = [
+    { name = "character_set_server", value = "utf8mb4" },
+    { name = "collation_server", value = "utf8mb4_unicode_ci" },
+  ]
+}
+
+resource "aws_route53_record" "mysql" {
+  zone_id = var.zone_id
+  name    = var.host
+  type    = "CNAME"
+  ttl     = 300
+  records = [module.rds.db_instance_address]
+}

@@ -1,0 +1,64 @@
+variable "identifier" {
+  description = "Name of the RDS instance (the environment's resource prefix)."
+  type        = string
+}
+
+variable "instance_class" {
+  description = "RDS instance class, e.g. `db.t3.small`."
+  type        = string
+}
+
+variable "allocated_storage" {
+  description = "Initial storage, in GiB."
+  type        = number
+  default     = 20
+}
+
+variable "max_allocated_storage" {
+  description = "Storage autoscaling limit, in GiB."
+  type        = number
+  default     = 200
+}
+
+variable "multi_az" {
+  description = "A standby in another availability zone."
+  type        = bool
+  default     = false
+}
+
+variable "backup_retention_days" {
+  description = "Days RDS keeps automated backups (point-in-time recovery)."
+  type        = number
+  default     = 7
+}
+
+variable "deletion_protection" {
+  description = "Refuse to delete the database (production)."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_id" {
+  description = "Id of the environment's VPC."
+  type        = string
+}
+
+variable "vpc_cidr_block" {
+  description = "IPv4 range of the VPC: only it may connect."
+  type        = string
+}
+
+variable "db_subnet_group_name" {
+  description = "RDS subnet group over the database subnets."
+  type        = string
+}
+
+variable "zone_id" {
+  description = "Id of the environment's hosted zone."
+  type        = string
+}
+
+variable "host" {
+  description = "DNS name of the database, e.g. `mysql.courses.example.edu`."
+  type        = string
+}

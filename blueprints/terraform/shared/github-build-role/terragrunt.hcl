@@ -1,0 +1,35 @@
+# Account-wide: the role the build workflow assumes to push images to ECR.
+include "root" {
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//github-role"
+}
+
+dependency "github_oidc" {
+  config_path = "../github-oidc"
+  mock_outputs = {
+    arn = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+
+dependency "ecr" {
+  config_path = "../ecr"
+  mock_outputs = {
+    repository_arns = ["arn:aws:ecr:us-east-1:000000000000:repository/mock"]
+    kms_key_arn     = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+
+inputs = {
+  name                = "${include.root.locals.global.shared_prefix}-github-build"
+  description         = "GitHub Actions builds Open edX images and pushes them to ECR"
+  oidc_provider_arn   = dependency.github_oidc.outputs.arn
+  github_repository   = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
+  ecr_repository_arns = dependency.ecr.outputs.repository_arns
+  ecr_kms_key_arn     = dependency.ecr.outputs.kms_key_arn
+}
