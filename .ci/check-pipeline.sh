@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# Proves the pipeline part of a generated repository with the real tools:
+#   - every GitHub workflow validates against the workflow schema (action-validator), keeps its
+#     ${{ }} expressions intact, reaches AWS only through OIDC (role-to-assume, id-token: write);
+#   - every generated shell script passes shellcheck, every YAML file outside terraform/ yamllint;
+#   - for every environment: Tutor (the pinned release, real CLI) accepts config.yml with the local
+#     plugin, `kubectl kustomize` builds the rendered env/, the LMS and CMS deployments exist and
+#     the MySQL, MongoDB and Redis deployments are absent exactly when the answers put them on AWS;
+#     the deploy helper renders the same environment with stand-in cluster secrets, and deploys
+#     the first environment twice to a simulated cluster (.ci/fake-kubectl.py);
+#   - the build helper hands Tutor the customisations (stand-in docker, nothing is built).
+#
+#   .ci/check-pipeline.sh <generated-repo-dir>
+#
+# Tools come from .ci/tools.sh (run it first). Exits non-zero if any check fails.
+set -uo pipefail
+
+ci_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="${VENV:-$ci_dir/.venv}"
+case "$VENV" in /*) ;; *) VENV="$(dirname "$ci_dir")/$VENV" ;; esac
+export PATH="$VENV/bin:$ci_dir/node_modules/.bin:$PATH"
+py="$VENV/bin/python"
+
+[ "$#" -eq 1 ] || { echo "usage: .ci/check-pipeline.sh <generated-repo-dir>" >&2; exit 2; }
+repo="$(cd "$1" && pwd)" || exit 2
+for tool in action-validator shellcheck yamllint tutor kubectl; do
+  command -v "$tool" >/dev/null || { echo "check-pipeline: $tool is missing: run .ci/tools.sh" >&2; exit 2; }
+done
+
+failures=0
+fail() { printf 'FAIL %s\n' "$*" >&2; failures=$((failures + 1)); }
+pass() { printf 'ok   %s\n' "$*"; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+started=$SECONDS
+
+# ---- Workflows --------------------------------------------------------------------------------
+workflows=()
+while IFS= read -r -d '' file; do workflows+=("$file"); done \
+  < <(find "$repo/.github/workflows" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 2>/dev/null | sort -z)
+[ "${#workflows[@]}" -gt 0 ] || fail "no workflow in $repo/.github/workflows"
+for file in "${workflows[@]}"; do
+  name="${file#"$repo"/}"
+  if action-validator "$file" > "$work/av.log" 2>&1; then
+    pass "$name: valid workflow (action-validator)"
+  else
+    fail "$name: action-validator"
+    sed 's/^/     /' "$work/av.log" >&2
+  fi
+done
+if [ "${#workflows[@]}" -gt 0 ]; then
+  if "$py" - "$repo" "${workflows[@]}" > "$work/wf.log" 2>&1 <<'PY'
+import re, sys, yaml
+repo, files = sys.argv[1], sys.argv[2:]
+problems = []
+for path in files:
+    name = path[len(repo) + 1:]
+    text = open(path).read()
+    for marker in ("[[", "]]", "[%", "%]", "[#", "#]"):
+        for match in re.finditer(re.escape(marker), text):
+            line = text.count("\n", 0, match.start()) + 1
+            problems.append(f"{name}:{line}: template syntax left after rendering: {marker}")
+    opened = text.count("${{")
+    if opened != len(re.findall(r"\$\{\{.*?\}\}", text)):
+        problems.append(f"{name}: an expression ${{{{ }}}} is not closed on its line")
+    if opened == 0:
+        problems.append(f"{name}: no ${{{{ }}}} expression at all (rendering ate them?)")
+    for word in ("aws-access-key-id", "aws-secret-access-key", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "aws-session-token"):
+        if word in text:
+            problems.append(f"{name}: mentions {word}: AWS access must go through OIDC only")
+    doc = yaml.safe_load(text)
+    if "permissions" not in doc:
+        problems.append(f"{name}: no top-level permissions")
+    if "concurrency" not in doc:
+        problems.append(f"{name}: no concurrency")
+    for job_name, job in (doc.get("jobs") or {}).items():
+        steps = job.get("steps") or []
+        aws = [s for s in steps if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")]
+        perms = job.get("permissions", doc.get("permissions")) or {}
+        for step in aws:
+            if not (step.get("with") or {}).get("role-to-assume"):
+                problems.append(f"{name}: job {job_name}: configure-aws-credentials without role-to-assume")
+        if aws and (not isinstance(perms, dict) or perms.get("id-token") != "write"):
+            problems.append(f"{name}: job {job_name}: uses AWS but has no id-token: write")
+        if isinstance(perms, dict) and any(v == "write" for k, v in perms.items() if k != "id-token"):
+            problems.append(f"{name}: job {job_name}: write permission beyond id-token: {perms}")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+  then
+    pass "${#workflows[@]} workflows: expressions intact, permissions, concurrency, OIDC only"
+  else
+    fail "workflow rules"
+    sed 's/^/     /' "$work/wf.log" >&2
+  fi
+fi
+
+# ---- Shell scripts ----------------------------------------------------------------------------
+scripts=()
+while IFS= read -r -d '' file; do scripts+=("$file"); done \
+  < <(find "$repo" -path "$repo/.git" -prune -o -type f -name '*.sh' -print0 | sort -z)
+for file in "${scripts[@]}"; do
+  name="${file#"$repo"/}"
+  if shellcheck "$file" > "$work/sc.log" 2>&1; then pass "$name: shellcheck"; else
+    fail "$name: shellcheck"
+    sed 's/^/     /' "$work/sc.log" >&2
+  fi
+  case "$name" in scripts/*) [ -x "$file" ] || fail "$name: not executable" ;; esac
+done
+
+# ---- YAML outside terraform/ ------------------------------------------------------------------
+yamls=()
+while IFS= read -r -d '' file; do yamls+=("$file"); done \
+  < <(find "$repo" \( -path "$repo/.git" -o -path "$repo/terraform" \) -prune -o -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 | sort -z)
+if [ "${#yamls[@]}" -gt 0 ]; then
+  if yamllint --strict -c "$ci_dir/yamllint.yml" -f parsable "${yamls[@]}" > "$work/yl.log" 2>&1; then
+    pass "${#yamls[@]} YAML files: yamllint"
+  else
+    fail "yamllint"
+    sed "s|^$repo/|     |" "$work/yl.log" >&2
+  fi
+fi
+
+# ---- Tutor, per environment -------------------------------------------------------------------
+answers="$repo/.openedx-devops/answers.yml"
+[ -f "$answers" ] || fail "no $answers"
+mongodb="$("$py" -c 'import sys, yaml; print((yaml.safe_load(open(sys.argv[1])) or {}).get("mongodb", "ec2"))' "$answers" 2>/dev/null)"
+answer_envs="$("$py" -c 'import sys, yaml; print(" ".join(e["name"] for e in (yaml.safe_load(open(sys.argv[1])) or {}).get("environments") or [{"name": "prod"}]))' "$answers" 2>/dev/null)"
+config_envs="$(find "$repo/ci/tutor-deploy/environments" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | sort | tr '\n' ' ')"
+if [ "$(tr ' ' '\n' <<<"$answer_envs" | sed '/^$/d' | sort | tr '\n' ' ')" = "$config_envs" ]; then
+  pass "one Tutor configuration per environment of the answers: $config_envs(mongodb: $mongodb)"
+else
+  fail "environments in the answers ($answer_envs) differ from ci/tutor-deploy/environments ($config_envs)"
+fi
+
+# Stand-in values for the cluster secrets that scripts/tutor-deploy.sh reads.
+fake="$work/cluster-secrets"
+while read -r secret key _ kind; do
+  case "$secret" in '' | '#'*) continue ;; esac
+  case "$kind" in
+    int) value=4242 ;;
+    bool) value=true ;;
+    *) value="check-$secret-$key" ;;
+  esac
+  case "$secret/$key" in
+    s3/bucket) value=check-media-bucket ;;
+    s3/cdn_domain) value=cdn.check.example ;;
+    s3/region) value=eu-west-1 ;;
+    mongodb/retry_writes) value=false ;;
+    redis/username | redis/password) continue ;; # no AUTH without TLS: absent keys read as empty
+  esac
+  mkdir -p "$fake/$secret"
+  printf '%s' "$value" > "$fake/$secret/$key"
+done < "$repo/ci/tutor-deploy/cluster-secrets.txt"
+
+# assert_manifests ENV MANIFESTS CONFIG: deployments, ingress and images as the answers say
+assert_manifests() {
+  "$py" - "$1" "$2" "$3" "$mongodb" <<'PY'
+import sys, yaml
+env, manifests, config_file, mongodb = sys.argv[1:5]
+docs = [d for d in yaml.safe_load_all(open(manifests)) if d]
+config = yaml.safe_load(open(config_file))
+deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+problems = []
+for name in ("lms", "cms", "lms-worker", "cms-worker", "mfe", "caddy", "meilisearch"):
+    if name not in deployments:
+        problems.append(f"deployment {name} is missing")
+expect_absent = {"mysql": True, "redis": True, "smtp": True, "mongodb": mongodb != "in_cluster"}
+for name, absent in expect_absent.items():
+    if absent and name in deployments:
+        problems.append(f"deployment {name} exists but the answers put it on AWS")
+    if not absent and name not in deployments:
+        problems.append(f"deployment {name} is missing but the answers run it in the cluster")
+for key, name in (("RUN_MYSQL", "mysql"), ("RUN_REDIS", "redis"), ("RUN_MONGODB", "mongodb"), ("RUN_SMTP", "smtp")):
+    if bool(config.get(key, True)) != (not expect_absent[name]):
+        problems.append(f"config.yml {key}={config.get(key)} disagrees with the answers (mongodb: {mongodb})")
+image = deployments.get("lms", {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("image", "")
+if ".dkr.ecr." not in image or "-openedx:" not in image:
+    problems.append(f"the LMS image {image!r} is not from ECR")
+ingresses = [d for d in docs if d["kind"] == "Ingress"]
+hosts = {r["host"] for i in ingresses for r in i["spec"]["rules"]}
+for key in ("LMS_HOST", "CMS_HOST", "MFE_HOST"):
+    if config[key] not in hosts:
+        problems.append(f"no Ingress rule for {key} {config[key]}")
+namespaces = {d["metadata"].get("namespace") for d in docs if d["kind"] != "Namespace"}
+if namespaces != {config["K8S_NAMESPACE"]}:
+    problems.append(f"objects outside namespace {config['K8S_NAMESPACE']}: {namespaces}")
+found = sorted(n for n in deployments)
+print(f"deployments: {', '.join(found)}; must be absent (on AWS): {', '.join(n for n, a in expect_absent.items() if a)}")
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+PY
+}
+
+envs_accepted=0
+for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
+  env="$(basename "$env_dir")"
+  config="$env_dir/config.yml"
+  [ -f "$config" ] || { fail "$env: no config.yml"; continue; }
+
+  # 1. The committed config.yml alone in a fresh Tutor root, with the local plugin and mfe.
+  root="$work/tutor-$env"
+  mkdir -p "$root"
+  cp "$config" "$root/config.yml"
+  export TUTOR_ROOT="$root" TUTOR_PLUGINS_ROOT="$repo/ci/tutor-plugins"
+  if tutor plugins enable devops mfe > "$work/tutor.log" 2>&1 &&
+    tutor config save --set DEVOPS_S3_BUCKET=check-media-bucket >> "$work/tutor.log" 2>&1; then
+    pass "$env: tutor $(tutor --version | awk '{print $NF}') accepts config.yml with the devops and mfe plugins"
+    envs_accepted=$((envs_accepted + 1))
+  else
+    fail "$env: tutor config save"
+    grep -v 'running Tutor as root' "$work/tutor.log" | sed 's/^/     /' >&2
+    continue
+  fi
+  if "$py" -m py_compile "$root"/env/apps/openedx/settings/lms/*.py "$root"/env/apps/openedx/settings/cms/*.py 2> "$work/pyc.log"; then
+    pass "$env: rendered LMS and CMS settings compile"
+  else
+    fail "$env: rendered settings do not compile"
+    sed 's/^/     /' "$work/pyc.log" >&2
+  fi
+  if kubectl kustomize "$root/env" > "$work/$env.yaml" 2> "$work/kz.log"; then
+    pass "$env: kubectl kustomize builds env/ ($(grep -c '^kind:' "$work/$env.yaml") objects)"
+  else
+    fail "$env: kubectl kustomize"
+    sed 's/^/     /' "$work/kz.log" >&2
+    continue
+  fi
+  if assert_manifests "$env" "$work/$env.yaml" "$config" > "$work/am.log" 2>&1; then
+    pass "$env: $(head -n1 "$work/am.log")"
+  else
+    fail "$env: manifests"
+    sed 's/^/     /' "$work/am.log" >&2
+  fi
+
+  # 2. The deploy helper, with stand-in cluster secrets.
+  export TUTOR_ROOT="$work/deploy-$env"
+  if "$repo/scripts/tutor-deploy.sh" --render-only --secrets-from "$fake" --image-tag check-000000000000 "$env" > "$work/deploy.log" 2>&1 &&
+    kubectl kustomize "$TUTOR_ROOT/env" > "$work/$env-deploy.yaml" 2>> "$work/deploy.log" &&
+    grep -q 'image: .*-openedx:check-000000000000$' "$work/$env-deploy.yaml" &&
+    grep -q 'image: .*-openedx-mfe:check-000000000000$' "$work/$env-deploy.yaml" &&
+    grep -q '"check-media-bucket"' "$TUTOR_ROOT/env/apps/openedx/settings/lms/production.py" &&
+    grep -q 'EVENT_BUS_REDIS_CONNECTION_URL = "redis://@check-redis-host:4242/"' "$TUTOR_ROOT/env/apps/openedx/settings/lms/production.py" &&
+    "$py" -m py_compile "$TUTOR_ROOT/env/apps/openedx/settings/lms/production.py" 2>> "$work/deploy.log"; then
+    pass "$env: scripts/tutor-deploy.sh --render-only: cluster values and image tags reach the manifests and settings"
+  else
+    fail "$env: scripts/tutor-deploy.sh --render-only"
+    grep -v 'running Tutor as root' "$work/deploy.log" | sed 's/^/     /' >&2
+  fi
+
+  # 3. The deploy helper against a simulated cluster (.ci/fake-kubectl.py): first deploy, second
+  #    deploy, and the guard against losing Tutor's generated secrets. Environments differ only in
+  #    their values, so the first one is enough.
+  [ "$envs_accepted" -eq 1 ] || continue
+  cluster="$work/cluster-$env"
+  mkdir -p "$cluster/secrets" "$cluster/bin"
+  "$py" - "$fake" "$cluster/secrets" <<'PY'
+import base64, json, os, sys
+source, target = sys.argv[1:3]
+for secret in os.listdir(source):
+    data = {k: base64.b64encode(open(os.path.join(source, secret, k), "rb").read()).decode() for k in os.listdir(os.path.join(source, secret))}
+    json.dump({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": secret}, "data": data}, open(os.path.join(target, secret + ".json"), "w"))
+PY
+  printf '#!/bin/sh
+exec "%s" "%s" "$@"
+' "$py" "$ci_dir/fake-kubectl.py" > "$cluster/bin/kubectl"
+  chmod +x "$cluster/bin/kubectl"
+  simulate() { # simulate TUTOR_ROOT ARGS...: scripts/tutor-deploy.sh against the simulated cluster
+    local root="$1"
+    shift
+    TUTOR_ROOT="$root" FAKE_CLUSTER="$cluster" REAL_KUBECTL="$(command -v kubectl)" PATH="$cluster/bin:$PATH" \
+      "$repo/scripts/tutor-deploy.sh" "$@" "$env"
+  }
+  value() { "$py" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
+  if simulate "$work/sim1-$env" --skip-init --image-tag check-111111111111 > "$work/sim.log" 2>&1 &&
+    [ -f "$cluster/secrets/tutor-generated.json" ] &&
+    grep -q 'image: .*-openedx:check-111111111111$' "$cluster/applied.yaml" &&
+    simulate "$work/sim2-$env" --skip-init >> "$work/sim.log" 2>&1 &&
+    grep -q 'image: .*-openedx:check-111111111111$' "$cluster/applied.yaml" &&
+    [ "$(value "$work/sim1-$env/config.yml" OPENEDX_SECRET_KEY)" = "$(value "$work/sim2-$env/config.yml" OPENEDX_SECRET_KEY)" ] &&
+    [ "$(value "$work/sim1-$env/config.yml" JWT_RSA_PRIVATE_KEY)" = "$(value "$work/sim2-$env/config.yml" JWT_RSA_PRIVATE_KEY)" ] &&
+    [ "$(value "$work/sim2-$env/config.yml" OPENEDX_MYSQL_PASSWORD | wc -c)" -gt 30 ]; then
+    pass "$env: scripts/tutor-deploy.sh on a simulated cluster: first deploy stores Tutor's secrets, the next reuses them and the running image"
+  else
+    fail "$env: scripts/tutor-deploy.sh on a simulated cluster"
+    grep -v 'running Tutor as root' "$work/sim.log" | tail -n 30 | sed 's/^/     /' >&2
+  fi
+  rm -f "$cluster/secrets/tutor-generated.json"
+  if simulate "$work/sim3-$env" --skip-init > "$work/sim.log" 2>&1; then
+    fail "$env: scripts/tutor-deploy.sh regenerated secrets of a deployed platform"
+  elif grep -q "tutor-generated is missing but Open edX is deployed" "$work/sim.log"; then
+    pass "$env: scripts/tutor-deploy.sh refuses to regenerate the secrets of a deployed platform"
+  else
+    fail "$env: scripts/tutor-deploy.sh failed for another reason"
+    tail -n 20 "$work/sim.log" | sed 's/^/     /' >&2
+  fi
+done
+unset TUTOR_ROOT TUTOR_PLUGINS_ROOT
+
+# ---- Build helper (stand-in docker) -----------------------------------------------------------
+if [ -x "$repo/scripts/tutor-build.sh" ]; then
+  mkdir -p "$work/bin"
+  printf '#!/bin/sh\necho "docker $*" >> "%s"\n' "$work/docker.log" > "$work/bin/docker"
+  # ECR answers with the tags of the newest image: an image and the build cache of its build.
+  tutor_version="$(tutor --version | awk '{print $NF}')"
+  printf '#!/bin/sh\nprintf "buildcache-%s-aaaaaaaaaaaa\\t%s-aaaaaaaaaaaa\\n"\n' "$tutor_version" "$tutor_version" > "$work/bin/aws"
+  chmod +x "$work/bin/docker" "$work/bin/aws"
+  copy="$work/build-repo"
+  cp -R "$repo" "$copy"
+  echo "check-xblock==1.0.0  # added by check-pipeline" >> "$copy/ci/tutor-build/requirements.txt"
+  mkdir -p "$copy/ci/tutor-build/themes/check-theme/lms/static"
+  for image in openedx mfe; do
+    if TUTOR_ROOT="$work/build-$image" PATH="$work/bin:$PATH" \
+      "$copy/scripts/tutor-build.sh" --push --tag check-build "$image" > "$work/build.log" 2>&1 &&
+      grep "buildx build" "$work/docker.log" | tail -n1 > "$work/docker.last" &&
+      grep -q -- "--tag=[^ ]*\.dkr\.ecr\.[^ ]*-\(openedx\|openedx-mfe\):check-build " "$work/docker.last" &&
+      grep -q -- "--output=type=image,push=true" "$work/docker.last" &&
+      grep -q -- "--cache-from=type=registry,ref=[^ ]*:buildcache-$tutor_version-aaaaaaaaaaaa" "$work/docker.last" &&
+      grep -q -- "--cache-to=type=registry,ref=[^ ]*:buildcache-check-build,mode=max" "$work/docker.last"; then
+      pass "scripts/tutor-build.sh $image: buildx pushes the ECR tag, reads the newest build cache, writes its own"
+    else
+      fail "scripts/tutor-build.sh $image"
+      cat "$work/build.log" "$work/docker.log" 2>/dev/null | grep -v 'running Tutor as root' | sed 's/^/     /' >&2
+    fi
+  done
+  if grep -q "check-xblock==1.0.0" "$work/build-openedx/env/build/openedx/Dockerfile" &&
+    [ -d "$work/build-openedx/env/build/openedx/themes/check-theme" ]; then
+    pass "scripts/tutor-build.sh: requirements.txt and themes/ reach the openedx build context"
+  else
+    fail "scripts/tutor-build.sh: requirements or themes missing from the build context"
+  fi
+fi
+
+echo "check-pipeline: ${#workflows[@]} workflows, ${#scripts[@]} scripts, ${#yamls[@]} YAML files," \
+  "$envs_accepted environment(s) accepted by Tutor, $failures failure(s), $((SECONDS - started))s"
+[ "$failures" -eq 0 ]
