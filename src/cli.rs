@@ -58,6 +58,12 @@ pub enum Command {
         after_help = "Examples:\n  openedx-devops versions\n  openedx-devops versions --format json"
     )]
     Versions(VersionsArgs),
+    /// Draw the Terragrunt unit dependency graph of a generated repository (Mermaid or DOT):
+    /// the order `terragrunt run --all apply` follows.
+    #[command(
+        after_help = "Examples:\n  openedx-devops graph > graph.mmd\n  openedx-devops graph path/to/repo --format dot | dot -Tsvg > graph.svg"
+    )]
+    Graph(GraphArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  openedx-devops completions bash > ~/.local/share/bash-completion/completions/openedx-devops\n  openedx-devops completions zsh > ~/.zfunc/_openedx-devops"
@@ -154,6 +160,25 @@ pub struct VersionsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// The repository (default: the current folder).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+/// How `graph` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (GitHub renders it in Markdown).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
 }
 
 #[derive(Debug, clap::Args)]

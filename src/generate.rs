@@ -6,7 +6,7 @@ use crate::blueprints::BlueprintSet;
 use crate::context::Context;
 use crate::manifest;
 use crate::render::RenderedTree;
-use crate::validate::{self, Finding};
+use crate::validate::Finding;
 
 /// Rendered output failed validation: a defect of the blueprints, never of the answers.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ pub fn generate(answers: &Answers, blueprints: &BlueprintSet) -> anyhow::Result<
     let plan = crate::plan::plan(blueprints, &context)?;
     let mut tree = crate::render::render(blueprints, &plan, &context)?;
     manifest::add_record(&mut tree, load::to_yaml(answers));
-    let findings = validate::check_tree(&tree);
+    let findings = crate::check::check_tree(&tree);
     if !findings.is_empty() {
         return Err(BlueprintDefect { findings }.into());
     }

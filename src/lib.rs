@@ -14,6 +14,7 @@ pub mod check;
 pub mod cli;
 pub mod context;
 pub mod generate;
+pub mod graph;
 pub mod manifest;
 pub mod plan;
 pub mod questionnaire;

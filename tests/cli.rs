@@ -403,3 +403,53 @@ fn the_answers_reference_in_docs_matches_the_question_table() {
         "docs/answers.md is stale: run `cargo run -- questions --format markdown > docs/answers.md`"
     );
 }
+
+#[test]
+fn graph_draws_the_seed_like_repository() {
+    let scratch = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(scratch.path())
+        .args(["new", "repo", "--answers"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seed-like.yml"))
+        .assert()
+        .success();
+    let mermaid = bin()
+        .current_dir(scratch.path())
+        .args(["graph", "repo"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mermaid = String::from_utf8(mermaid).unwrap();
+    assert!(mermaid.starts_with("flowchart LR\n"));
+    // The nested dev zone is delegated from prod's, so prod's dns comes first.
+    assert!(
+        mermaid.contains("terraform_environments_prod_dns --> terraform_environments_dev_dns"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("terraform_environments_prod_vpc --> terraform_environments_prod_eks"),
+        "{mermaid}"
+    );
+    let dot = bin()
+        .current_dir(scratch.path())
+        .args(["graph", "repo", "--format", "dot"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(dot)
+            .unwrap()
+            .starts_with("digraph terragrunt {")
+    );
+    let empty = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(empty.path())
+        .args(["graph", "."])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no Terragrunt units"));
+}

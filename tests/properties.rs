@@ -16,7 +16,7 @@ const EC2: &[&str] = &[
     "t3.large",
     "t3a.xlarge",
     "m7i.large",
-    "c7g.2xlarge",
+    "c7i.2xlarge",
     "r6i.xlarge",
 ];
 const RDS: &[&str] = &[

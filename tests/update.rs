@@ -470,3 +470,35 @@ fn the_embedded_blueprints_update_cleanly_after_an_answer_change() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn untrusted_files_are_refused_with_exit_2_and_nothing_written() {
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = generate(scratch.path(), 1);
+    let path = "terraform/environments/prod/env.hcl";
+    let original = read(&repo, path);
+    for (what, contents, needle) in [
+        ("CRLF", original.replace('\n', "\r\n").into_bytes(), "CRLF"),
+        ("binary", vec![0xff, 0xfe, 0x00, 0x01], "not UTF-8"),
+        (
+            "huge",
+            vec![b'#'; 5 * 1024 * 1024],
+            "larger than any generated file",
+        ),
+    ] {
+        std::fs::write(repo.join(path), &contents).unwrap();
+        let before = snapshot(&repo);
+        let (code, text) = update(scratch.path(), 2, &[]);
+        assert_eq!(code, 2, "{what}: {text}");
+        assert!(
+            text.contains(needle) && text.contains(path),
+            "{what}: {text}"
+        );
+        assert_eq!(snapshot(&repo), before, "{what}: something was written");
+    }
+    std::fs::write(repo.join(path), original).unwrap();
+    std::fs::write(repo.join(".openedx-devops/base.json.gz"), b"garbage").unwrap();
+    let (code, text) = update(scratch.path(), 2, &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("base.json.gz"), "{text}");
+}

@@ -50,41 +50,38 @@ const FLEX: &[&str] = &[
     "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
 ];
 
-/// EC2 families an Open edX cluster can sensibly run on, with the sizes each offers.
+/// EC2 families with arm64 (Graviton) processors: the Open edX image the build workflow makes
+/// is amd64, so worker nodes must not be these.
+const EC2_ARM_FAMILIES: &[&str] = &[
+    "t4g", "m6g", "m6gd", "m7g", "m7gd", "m8g", "c6g", "c6gn", "c7g", "c7gn", "c8g", "r6g", "r7g",
+    "r8g",
+];
+
+/// x86-64 EC2 families an Open edX cluster can sensibly run on, with the sizes each offers.
 const EC2_FAMILIES: &[(&str, &[&str])] = &[
     ("t3", BURSTABLE),
     ("t3a", BURSTABLE),
-    ("t4g", BURSTABLE),
     ("m5", STANDARD),
     ("m5a", STANDARD),
     ("m6a", STANDARD),
-    ("m6g", STANDARD),
     ("m6i", STANDARD),
     ("m7a", STANDARD),
-    ("m7g", STANDARD),
     ("m7i", STANDARD),
     ("m7i-flex", FLEX),
-    ("m8g", STANDARD),
     ("m8i", STANDARD),
     ("c5", STANDARD),
     ("c5a", STANDARD),
     ("c6a", STANDARD),
-    ("c6g", STANDARD),
     ("c6i", STANDARD),
     ("c7a", STANDARD),
-    ("c7g", STANDARD),
     ("c7i", STANDARD),
     ("c7i-flex", FLEX),
-    ("c8g", STANDARD),
     ("r5", STANDARD),
     ("r5a", STANDARD),
     ("r6a", STANDARD),
-    ("r6g", STANDARD),
     ("r6i", STANDARD),
     ("r7a", STANDARD),
-    ("r7g", STANDARD),
     ("r7i", STANDARD),
-    ("r8g", STANDARD),
 ];
 
 const DB_BURSTABLE: &[&str] = &["micro", "small", "medium", "large", "xlarge", "2xlarge"];
@@ -129,7 +126,7 @@ const CACHE_FAMILIES: &[(&str, &[&str])] = &[
 
 /// Which AWS service an instance type is for; each has its own prefix and catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Service {
+pub enum Service {
     Ec2,
     Rds,
     ElastiCache,
@@ -202,6 +199,11 @@ pub(crate) fn check_instance_type(service: Service, value: &str) -> Result<(), S
             service.prefix()
         ));
     };
+    if service == Service::Ec2 && EC2_ARM_FAMILIES.contains(&family) {
+        return Err(format!(
+            "`{family}` is an arm64 (Graviton) family, but the Open edX image is built for amd64: pick an x86 family such as `t3`, `m7i` or `c7i`"
+        ));
+    }
     let Some((_, sizes)) = service.families().iter().find(|(name, _)| *name == family) else {
         let known: Vec<&str> = service.families().iter().map(|(name, _)| *name).collect();
         return Err(format!(
@@ -240,6 +242,12 @@ mod tests {
         );
         let family = check_instance_type(Service::Ec2, "t9.large").unwrap_err();
         assert!(family.contains("`t9`"), "{family}");
+        let arm = check_instance_type(Service::Ec2, "m7g.large").unwrap_err();
+        assert!(arm.contains("arm64"), "{arm}");
+        assert!(
+            check_instance_type(Service::Rds, "db.m7g.large").is_ok(),
+            "RDS runs Graviton fine"
+        );
         let size = check_instance_type(Service::Ec2, "t3.huge").unwrap_err();
         assert!(size.contains("`huge`"), "{size}");
         let prefix = check_instance_type(Service::Rds, "t3.small").unwrap_err();

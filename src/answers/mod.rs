@@ -2,7 +2,7 @@
 //! into typed [`Answers`] that every later stage can trust. Reads and writes no file itself
 //! except through [`load`].
 
-pub(crate) mod aws;
+pub mod aws;
 pub mod load;
 pub mod questions;
 pub mod schema;

@@ -183,7 +183,7 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
         default: DefaultValue::Text("t3.large"),
         required: false,
         group: "environments",
-        help: "the EC2 instance type of the Kubernetes worker nodes",
+        help: "the EC2 instance type of the Kubernetes worker nodes (x86-64: the Open edX image is built for amd64)",
     },
     Question {
         key: "mysql_instance_class",

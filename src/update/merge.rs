@@ -8,7 +8,7 @@ pub(crate) const TEMPLATE_MARKER: &str = ">>>>>>> template (openedx-devops updat
 
 /// What merging one file gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Merged {
+pub enum Merged {
     /// Both sides' changes, combined without overlap.
     Clean(String),
     /// Overlapping changes, written with conflict markers; `reason` says why.
@@ -16,7 +16,7 @@ pub(crate) enum Merged {
 }
 
 /// Merges `ours` (the repository) and `theirs` (the new render) from their common `base`.
-pub(crate) fn merge(path: &str, base: &str, ours: &str, theirs: &str) -> Merged {
+pub fn merge(path: &str, base: &str, ours: &str, theirs: &str) -> Merged {
     match diffy::merge(base, ours, theirs) {
         Ok(text) => {
             // A clean line merge can still break a file's syntax: hand it to a person.

@@ -4,7 +4,7 @@
 
 mod apply;
 mod classify;
-mod merge;
+pub mod merge;
 mod report;
 
 pub use classify::{Action, Decision};
@@ -210,6 +210,9 @@ fn plan(root: &Path, record: &Record, theirs: &RenderedTree) -> anyhow::Result<U
     for path in paths {
         let ours = read_ours(root, path)?;
         let entry = record.manifest.files.get(path);
+        if let (Some(entry), Some(disk)) = (entry, &ours) {
+            refuse_unmergeable(path, &entry.sha256, &disk.contents)?;
+        }
         let new = theirs.get(path);
         let decision = classify::classify(Versions {
             path,
@@ -269,6 +272,24 @@ fn plan(root: &Path, record: &Record, theirs: &RenderedTree) -> anyhow::Result<U
         changes,
         record_changed,
     })
+}
+
+/// An edited generated file must still be LF text for a line merge; say how to fix it if not.
+fn refuse_unmergeable(path: &str, base_hash: &str, contents: &[u8]) -> anyhow::Result<()> {
+    if manifest::sha256_hex(contents) == base_hash {
+        return Ok(());
+    }
+    let Ok(text) = std::str::from_utf8(contents) else {
+        anyhow::bail!(
+            "`{path}` is not UTF-8 text, but openedx-devops generated text there: restore it or move it away, then run update again (nothing was written)"
+        );
+    };
+    if text.contains("\r\n") {
+        anyhow::bail!(
+            "`{path}` has CRLF line endings; the generator writes LF: convert it (`dos2unix {path}`, or `git config core.autocrlf input` and check out again), then run update again (nothing was written)"
+        );
+    }
+    Ok(())
 }
 
 fn read_ours(root: &Path, path: &str) -> anyhow::Result<Option<OnDisk>> {

@@ -1,0 +1,332 @@
+//! What `check` reports: a [`Finding`] (file, line, column, severity, message, fix) and the
+//! [`Report`] that prints them as text or JSON. Holds no check logic.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How much a finding matters. Errors and warnings make `check` exit 1; information does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Which check produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckKind {
+    /// Reading the folder: size, encoding, permissions.
+    Read,
+    /// 1: every HCL, YAML and JSON file parses.
+    Syntax,
+    /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
+    Terragrunt,
+    /// 3: unit inputs against module variables; references inside local modules.
+    Wiring,
+    /// 4: calls of terraform-aws-modules modules against the embedded catalog.
+    Registry,
+    /// 5: GitHub Actions workflows.
+    Workflow,
+    /// 6: Tutor configuration and secrets.
+    Tutor,
+    /// 7: the repository against its recorded answers and manifest.
+    Answers,
+}
+
+/// One thing `check` has to say about one place in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub check: CheckKind,
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    /// How to fix it, when that is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub(crate) fn new(
+        severity: Severity,
+        check: CheckKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            severity,
+            check,
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub(crate) fn error(
+        check: CheckKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(Severity::Error, check, path, message)
+    }
+
+    pub(crate) fn warning(
+        check: CheckKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(Severity::Warning, check, path, message)
+    }
+
+    pub(crate) fn info(
+        check: CheckKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(Severity::Info, check, path, message)
+    }
+
+    /// Places the finding at a byte offset of the file's text.
+    pub(crate) fn at_offset(mut self, text: &str, offset: usize) -> Finding {
+        let (line, column) = line_column(text, offset);
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Places the finding at a known line and column (both from 1).
+    pub(crate) fn at(mut self, line: Option<usize>, column: Option<usize>) -> Finding {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The existing syntax finding of `validate`, as an error of `check`.
+    pub(crate) fn from_validate(check: CheckKind, finding: crate::validate::Finding) -> Finding {
+        // Parser messages may go on with a source excerpt; the first line says it all.
+        let message = finding
+            .message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        Finding::error(check, finding.path, message).at(finding.line, finding.column)
+    }
+
+    /// This finding as the plain finding `validate` and `generate` use.
+    pub fn to_validate(&self) -> crate::validate::Finding {
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str(&format!(" (help: {help})"));
+        }
+        crate::validate::Finding {
+            path: self.path.clone(),
+            line: self.line,
+            column: self.column,
+            message,
+        }
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
+        (
+            &self.path,
+            self.line.unwrap_or(0),
+            self.column.unwrap_or(0),
+            self.severity,
+            &self.message,
+        )
+    }
+}
+
+impl fmt::Display for Finding {
+    /// `path:line:column: severity: message`, and the fix on the next line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}: {}", self.severity.as_str(), self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n    help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+/// Every finding of one `check` run, sorted by file and position, without duplicates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub counts: Counts,
+    /// Files read.
+    pub files: usize,
+}
+
+impl Report {
+    pub fn new(mut findings: Vec<Finding>, files: usize) -> Report {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup();
+        let mut counts = Counts::default();
+        for finding in &findings {
+            match finding.severity {
+                Severity::Error => counts.error += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Info => counts.info += 1,
+            }
+        }
+        Report {
+            findings,
+            counts,
+            files,
+        }
+    }
+
+    /// Clean: no error and no warning (information alone is clean).
+    pub fn is_clean(&self) -> bool {
+        self.counts.error == 0 && self.counts.warning == 0
+    }
+
+    /// The findings, one per line, then a summary line.
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        for finding in &self.findings {
+            text.push_str(&finding.to_string());
+            text.push('\n');
+        }
+        let Counts {
+            error,
+            warning,
+            info,
+        } = self.counts;
+        if self.findings.is_empty() {
+            text.push_str(&format!("checked {} files: no findings\n", self.files));
+        } else {
+            text.push_str(&format!(
+                "checked {} files: {}, {}, {}\n",
+                self.files,
+                plural(error, "error"),
+                plural(warning, "warning"),
+                plural(info, "info"),
+            ));
+        }
+        text
+    }
+
+    /// One JSON object: `findings`, `counts`, `files`.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 || word == "info" {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_count_from_one() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 4), (2, 2));
+        assert_eq!(line_column(text, 8), (3, 1));
+        assert_eq!(line_column(text, 999), (3, 2));
+    }
+
+    #[test]
+    fn text_names_file_line_column_severity_and_fix() {
+        let finding = Finding::error(CheckKind::Registry, "a/main.tf", "`x` is not an input")
+            .at(Some(12), Some(3))
+            .help("remove it");
+        assert_eq!(
+            finding.to_string(),
+            "a/main.tf:12:3: error: `x` is not an input\n    help: remove it"
+        );
+    }
+
+    #[test]
+    fn the_report_sorts_dedups_and_counts() {
+        let info = Finding::info(CheckKind::Answers, "b", "edited");
+        let error = Finding::error(CheckKind::Syntax, "a", "broken").at(Some(2), None);
+        let report = Report::new(vec![info.clone(), error.clone(), info], 5);
+        assert_eq!(
+            report.findings,
+            [error, Finding::info(CheckKind::Answers, "b", "edited")]
+        );
+        assert_eq!(
+            report.counts,
+            Counts {
+                error: 1,
+                warning: 0,
+                info: 1
+            }
+        );
+        assert!(!report.is_clean());
+        assert!(
+            report
+                .to_text()
+                .ends_with("checked 5 files: 1 error, 0 warnings, 1 info\n")
+        );
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["counts"]["error"], 1);
+        assert_eq!(json["findings"][0]["severity"], "error");
+        assert_eq!(json["findings"][0]["check"], "syntax");
+    }
+
+    #[test]
+    fn information_alone_is_clean() {
+        let report = Report::new(vec![Finding::info(CheckKind::Answers, "b", "edited")], 1);
+        assert!(report.is_clean());
+    }
+}
