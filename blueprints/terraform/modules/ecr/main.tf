@@ -41,18 +41,35 @@ resource "aws_ecr_lifecycle_policy" "this" {
   for_each = aws_ecr_repository.this
 
   repository = each.value.name
+  # The build workflow stores its layer cache under `buildcache-*` tags: keep a few of those on
+  # their own, so that cache images never push a running release out of the newest N.
   policy = jsonencode({
-    rules = [{
-      rulePriority = 1
-      description  = "Keep the newest ${var.keep_images} images"
-      selection = {
-        tagStatus   = "any"
-        countType   = "imageCountMoreThan"
-        countNumber = var.keep_images
-      }
-      action = {
-        type = "expire"
-      }
-    }]
+    rules = [
+      {
+        rulePriority = 1
+        description  = "Keep the newest 3 build caches"
+        selection = {
+          tagStatus     = "tagged"
+          tagPrefixList = ["buildcache-"]
+          countType     = "imageCountMoreThan"
+          countNumber   = 3
+        }
+        action = {
+          type = "expire"
+        }
+      },
+      {
+        rulePriority = 2
+        description  = "Keep the newest ${var.keep_images} images"
+        selection = {
+          tagStatus   = "any"
+          countType   = "imageCountMoreThan"
+          countNumber = var.keep_images
+        }
+        action = {
+          type = "expire"
+        }
+      },
+    ]
   })
 }

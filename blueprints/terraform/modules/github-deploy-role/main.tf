@@ -23,9 +23,10 @@ module "role" {
   enable_github_oidc = true
   github_provider    = trimprefix(data.aws_iam_openid_connect_provider.github.url, "https://")
   oidc_audiences     = ["sts.amazonaws.com"]
+  # Only jobs that run in the GitHub environment of this name (where protection rules apply).
   oidc_wildcard_subjects = [
-    "repo:${local.organization}/${local.repository}:*",
-    "repo:${local.organization}@*/${local.repository}@*:*",
+    "repo:${local.organization}/${local.repository}:environment:${var.github_environment}",
+    "repo:${local.organization}@*/${local.repository}@*:environment:${var.github_environment}",
   ]
 
   create_inline_policy = true

@@ -27,3 +27,8 @@ variable "ecr_repository_arns" {
   description = "ECR repositories whose images the deploy workflow may inspect."
   type        = list(string)
 }
+
+variable "github_environment" {
+  description = "The GitHub environment whose jobs alone may assume the role."
+  type        = string
+}

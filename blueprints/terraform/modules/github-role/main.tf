@@ -25,10 +25,12 @@ module "role" {
   enable_github_oidc = true
   github_provider    = trimprefix(data.aws_iam_openid_connect_provider.github.url, "https://")
   oidc_audiences     = ["sts.amazonaws.com"]
-  oidc_wildcard_subjects = [
-    "repo:${local.organization}/${local.repository}:*",
-    "repo:${local.organization}@*/${local.repository}@*:*",
-  ]
+  oidc_wildcard_subjects = flatten([
+    for context in var.github_contexts : [
+      "repo:${local.organization}/${local.repository}:${context}",
+      "repo:${local.organization}@*/${local.repository}@*:${context}",
+    ]
+  ])
 
   policies = var.policies
 

@@ -18,6 +18,11 @@ variable "github_repository" {
   type        = string
 }
 
+variable "github_contexts" {
+  description = "The end of the OIDC subject the workflow must present: `ref:refs/heads/main`, `pull_request`, `environment:<name>` (wildcards allowed)."
+  type        = list(string)
+}
+
 variable "policies" {
   description = "Managed policies attached to the role, by a key of your choice."
   type        = map(string)

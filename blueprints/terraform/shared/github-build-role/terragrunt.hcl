@@ -25,11 +25,13 @@ dependency "ecr" {
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
 
+# Images are built from main only (`github_contexts`).
 inputs = {
   name                = "${include.root.locals.global.shared_prefix}-github-build"
   description         = "GitHub Actions builds Open edX images and pushes them to ECR"
   oidc_provider_arn   = dependency.github_oidc.outputs.arn
   github_repository   = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
+  github_contexts     = ["ref:refs/heads/main"]
   ecr_repository_arns = dependency.ecr.outputs.repository_arns
   ecr_kms_key_arn     = dependency.ecr.outputs.kms_key_arn
 }

@@ -21,6 +21,9 @@ inputs = {
   description       = "GitHub Actions runs terragrunt plan and apply"
   oidc_provider_arn = dependency.github_oidc.outputs.arn
   github_repository = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
+  # Plans of pull requests, and plan or apply in a stack's GitHub environment (protected ones
+  # wait for their reviewers).
+  github_contexts = ["pull_request", "environment:*"]
   # Terragrunt creates and changes every kind of resource in this repository.
   policies = {
     admin = "arn:aws:iam::aws:policy/AdministratorAccess"

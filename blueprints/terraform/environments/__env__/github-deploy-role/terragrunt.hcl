@@ -36,6 +36,7 @@ dependency "ecr" {
 }
 
 inputs = {
+  github_environment  = include.root.locals.env.name
   name                = "${include.root.locals.env.resource_prefix}-github-deploy"
   oidc_provider_arn   = dependency.github_oidc.outputs.arn
   github_repository   = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
