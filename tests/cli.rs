@@ -1,36 +1,14 @@
 //! The command line as a user runs it: the README's commands, bad input refused with the key
 //! named and nothing written, an existing folder never touched, byte-identical output.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 fn bin() -> Command {
     Command::cargo_bin("openedx-devops").expect("the binary builds")
-}
-
-/// Every file below `root` (path -> bytes, and whether it is executable).
-fn read_tree(root: &Path) -> BTreeMap<String, (Vec<u8>, bool)> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(|entry| entry.expect("readable"))
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            let relative = entry.path().strip_prefix(root).unwrap();
-            #[cfg(unix)]
-            let executable = {
-                use std::os::unix::fs::PermissionsExt;
-                entry.metadata().unwrap().permissions().mode() & 0o111 != 0
-            };
-            #[cfg(not(unix))]
-            let executable = false;
-            (
-                relative.to_string_lossy().into_owned(),
-                (std::fs::read(entry.path()).unwrap(), executable),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -42,7 +20,7 @@ fn the_readme_command_generates_the_demo_repository() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Created `my-platform`"));
-    let tree = read_tree(&scratch.path().join("my-platform"));
+    let tree = common::files(&scratch.path().join("my-platform"));
     for path in [
         "README.md",
         "terraform/root.hcl",
@@ -69,8 +47,8 @@ fn the_same_answers_give_byte_identical_repositories() {
             .assert()
             .success();
     }
-    let one = read_tree(&scratch.path().join("one"));
-    let two = read_tree(&scratch.path().join("two"));
+    let one = common::files(&scratch.path().join("one"));
+    let two = common::files(&scratch.path().join("two"));
     assert!(one.len() > 10);
     assert_eq!(one, two);
 }
@@ -92,7 +70,7 @@ fn answers_written_by_a_new_user_render() {
         .args(["new", "repo", "--answers", "answers.yml"])
         .assert()
         .success();
-    let tree = read_tree(&scratch.path().join("repo"));
+    let tree = common::files(&scratch.path().join("repo"));
     assert!(tree.contains_key("terraform/environments/live/env.hcl"));
     assert!(tree.contains_key("terraform/environments/test/env.hcl"));
     let env = String::from_utf8(tree["terraform/environments/test/env.hcl"].0.clone()).unwrap();
@@ -112,7 +90,7 @@ fn set_overrides_the_answers_file() {
         .args(["--set", "environments.0.eks_instance_type=t3.xlarge"])
         .assert()
         .success();
-    let tree = read_tree(&scratch.path().join("repo"));
+    let tree = common::files(&scratch.path().join("repo"));
     let answers = String::from_utf8(tree[".openedx-devops/answers.yml"].0.clone()).unwrap();
     assert!(answers.contains("aws_region: \"eu-north-1\""), "{answers}");
     assert!(
@@ -257,7 +235,7 @@ fn a_non_empty_folder_is_never_touched() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("not empty"));
-    let tree = read_tree(&target);
+    let tree = common::files(&target);
     assert_eq!(tree.len(), 1);
     assert_eq!(tree["notes.txt"].0, b"mine");
 }

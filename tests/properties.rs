@@ -1,6 +1,8 @@
 //! Properties over arbitrary valid answers: every one renders to a tree that passes the checks,
 //! rendering is deterministic, and `update` right after `new` changes nothing.
 
+mod common;
+
 use openedx_devops::answers::Answers;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -97,28 +99,9 @@ proptest! {
         std::fs::write(scratch.path().join("answers.yml"), &text).unwrap();
         let bin = || assert_cmd::Command::cargo_bin("openedx-devops").unwrap();
         bin().current_dir(scratch.path()).args(["new", "repo", "--answers", "answers.yml"]).assert().success();
-        let before = snapshot(&scratch.path().join("repo"));
+        let before = common::contents(&scratch.path().join("repo"));
         bin().current_dir(scratch.path()).args(["update", "repo"]).assert().code(0);
-        prop_assert_eq!(&before, &snapshot(&scratch.path().join("repo")));
+        prop_assert_eq!(&before, &common::contents(&scratch.path().join("repo")));
         bin().current_dir(scratch.path()).args(["update", "repo", "--check"]).assert().code(0);
     }
-}
-
-fn snapshot(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(|entry| entry.unwrap())
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            (
-                entry
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(entry.path()).unwrap(),
-            )
-        })
-        .collect()
 }

@@ -2,32 +2,13 @@
 //! edits merged or in conflict, own files, deleted files, `--check` and `--dry-run`, and a
 //! template upgrade simulated with a second blueprint folder.
 
+mod common;
+
 use assert_cmd::Command;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn bin() -> Command {
     Command::cargo_bin("openedx-devops").expect("the binary builds")
-}
-
-/// Every file below `root`, `.openedx-devops/` included: path -> bytes.
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(|entry| entry.unwrap())
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            (
-                entry
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(entry.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn read(root: &Path, path: &str) -> String {
@@ -175,7 +156,7 @@ fn dry_run_changes_no_byte() {
         "README.md",
         &read(&repo, "README.md").replace("Intro.", "Our intro."),
     );
-    let before = snapshot(&repo);
+    let before = common::contents(&repo);
     let (code, text) = update(
         scratch.path(),
         2,
@@ -183,7 +164,7 @@ fn dry_run_changes_no_byte() {
     );
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("nothing was written"), "{text}");
-    assert_eq!(snapshot(&repo), before);
+    assert_eq!(common::contents(&repo), before);
 }
 
 #[test]
@@ -290,7 +271,7 @@ fn removing_an_environment_deletes_its_unedited_files_and_keeps_edited_ones() {
     let manifest = read(&repo, ".openedx-devops/manifest.json");
     assert!(!manifest.contains("environments/dev/"), "{manifest}");
     // No file the generator still manages mentions the removed environment's hosts.
-    for (path, bytes) in snapshot(&repo) {
+    for (path, bytes) in common::contents(&repo) {
         if path.starts_with("terraform/environments/dev/") || path.ends_with(".gz") {
             continue;
         }
@@ -409,11 +390,11 @@ fn json_plan_lists_every_file_with_counts() {
 fn bad_input_is_exit_2_and_writes_nothing() {
     let scratch = tempfile::tempdir().unwrap();
     let repo = generate(scratch.path(), 1);
-    let before = snapshot(&repo);
+    let before = common::contents(&repo);
     let (code, text) = update(scratch.path(), 1, &["--set", "aws_region=mars-1"]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("aws_region"), "{text}");
-    assert_eq!(snapshot(&repo), before);
+    assert_eq!(common::contents(&repo), before);
     std::fs::remove_file(repo.join(".openedx-devops/manifest.json")).unwrap();
     let (code, text) = update(scratch.path(), 1, &[]);
     assert_eq!(code, 2, "{text}");
@@ -458,7 +439,7 @@ fn the_embedded_blueprints_update_cleanly_after_an_answer_change() {
         ])
         .assert()
         .code(0);
-    let all: String = snapshot(&repo)
+    let all: String = common::contents(&repo)
         .into_iter()
         .filter(|(path, _)| path.starts_with("terraform/environments/prod/"))
         .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
@@ -487,14 +468,18 @@ fn untrusted_files_are_refused_with_exit_2_and_nothing_written() {
         ),
     ] {
         std::fs::write(repo.join(path), &contents).unwrap();
-        let before = snapshot(&repo);
+        let before = common::contents(&repo);
         let (code, text) = update(scratch.path(), 2, &[]);
         assert_eq!(code, 2, "{what}: {text}");
         assert!(
             text.contains(needle) && text.contains(path),
             "{what}: {text}"
         );
-        assert_eq!(snapshot(&repo), before, "{what}: something was written");
+        assert_eq!(
+            common::contents(&repo),
+            before,
+            "{what}: something was written"
+        );
     }
     std::fs::write(repo.join(path), original).unwrap();
     std::fs::write(repo.join(".openedx-devops/base.json.gz"), b"garbage").unwrap();
