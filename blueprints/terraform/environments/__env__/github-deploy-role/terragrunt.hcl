@@ -8,16 +8,7 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//github-deploy-role"
 }
 
-dependency "eks" {
-  config_path = "../eks"
-  mock_outputs = {
-    cluster_name                       = "mock"
-    cluster_arn                        = "arn:aws:eks:us-east-1:000000000000:cluster/mock"
-    cluster_endpoint                   = "https://mock.eks.amazonaws.com"
-    cluster_certificate_authority_data = "bW9jaw=="
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/environments/__env__/_dependencies/eks.hcl" %]
 
 dependency "github_oidc" {
   config_path = "../../../shared/github-oidc"

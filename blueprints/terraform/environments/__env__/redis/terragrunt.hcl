@@ -8,26 +8,9 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//redis"
 }
 
-dependency "vpc" {
-  config_path = "../vpc"
-  mock_outputs = {
-    vpc_id                     = "vpc-00000000000000000"
-    vpc_cidr_block             = "10.0.0.0/16"
-    private_subnets            = ["subnet-00000000000000001", "subnet-00000000000000002", "subnet-00000000000000003"]
-    public_subnets             = ["subnet-00000000000000004", "subnet-00000000000000005", "subnet-00000000000000006"]
-    database_subnets           = ["subnet-00000000000000007", "subnet-00000000000000008", "subnet-00000000000000009"]
-    database_subnet_group_name = "mock"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/environments/__env__/_dependencies/vpc.hcl" %]
 
-dependency "dns" {
-  config_path = "../dns"
-  mock_outputs = {
-    zone_id = "Z00000000000000000000"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/environments/__env__/_dependencies/dns.hcl" %]
 
 inputs = {
   name           = include.root.locals.env.resource_prefix

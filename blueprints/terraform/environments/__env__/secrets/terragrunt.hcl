@@ -8,24 +8,9 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//secrets"
 }
 
-dependency "eks" {
-  config_path = "../eks"
-  mock_outputs = {
-    cluster_name                       = "mock"
-    cluster_arn                        = "arn:aws:eks:us-east-1:000000000000:cluster/mock"
-    cluster_endpoint                   = "https://mock.eks.amazonaws.com"
-    cluster_certificate_authority_data = "bW9jaw=="
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/environments/__env__/_dependencies/eks.hcl" %]
 
-dependency "kubernetes_addons" {
-  config_path = "../kubernetes-addons"
-  mock_outputs = {
-    namespace = "openedx"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/environments/__env__/_dependencies/kubernetes-addons.hcl" %]
 
 dependency "mysql" {
   config_path = "../mysql"

@@ -8,13 +8,7 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//ses"
 }
 
-dependency "dns" {
-  config_path = "../dns"
-  mock_outputs = {
-    zone_id = "Z00000000000000000000"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/environments/__env__/_dependencies/dns.hcl" %]
 
 inputs = {
   name    = include.root.locals.env.resource_prefix

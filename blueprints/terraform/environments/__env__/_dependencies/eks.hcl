@@ -1,0 +1,11 @@
+[# The `dependency` block every unit that needs it includes; one place to change. #]
+dependency "eks" {
+  config_path = "../eks"
+  mock_outputs = {
+    cluster_name                       = "mock"
+    cluster_arn                        = "arn:aws:eks:us-east-1:000000000000:cluster/mock"
+    cluster_endpoint                   = "https://mock.eks.amazonaws.com"
+    cluster_certificate_authority_data = "bW9jaw=="
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
