@@ -265,3 +265,54 @@ fn a_folder_that_is_not_a_generated_repository_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("cannot check"));
 }
+
+#[test]
+fn files_that_are_not_lf_text_make_check_an_error() {
+    for (what, path, contents, needle) in [
+        (
+            "CRLF",
+            "terraform/global.hcl",
+            b"locals {\r\n  a = 1\r\n}\r\n".to_vec(),
+            "CRLF",
+        ),
+        (
+            "binary",
+            "README.md",
+            vec![0xff, 0xfe, 0x00, 0x01],
+            "not UTF-8",
+        ),
+        (
+            "huge",
+            "terraform/global.hcl",
+            vec![b'#'; 5 * 1024 * 1024],
+            "4 MiB",
+        ),
+    ] {
+        let scratch = tempfile::tempdir().unwrap();
+        let repo = scratch.path().join("repo");
+        Command::cargo_bin("openedx-devops")
+            .unwrap()
+            .args(["new"])
+            .arg(&repo)
+            .arg("--defaults")
+            .assert()
+            .success();
+        std::fs::write(repo.join(path), contents).unwrap();
+        let output = Command::cargo_bin("openedx-devops")
+            .unwrap()
+            .arg("check")
+            .arg(&repo)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(output.status.code(), Some(2), "{what}: {text}");
+        assert!(
+            text.contains(path) && text.contains(needle),
+            "{what}: {text}"
+        );
+    }
+}

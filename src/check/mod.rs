@@ -43,11 +43,34 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         ReportFormat::Text => print!("{}", report.to_text()),
         ReportFormat::Json => print!("{}", report.to_json()),
     }
+    let unreadable: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|finding| is_unreadable(finding))
+        .map(|finding| finding.path.as_str())
+        .collect();
+    if !unreadable.is_empty() {
+        anyhow::bail!(
+            "{} file{} could not be read as LF text, so the repository was not fully checked: {} (see the findings above)",
+            unreadable.len(),
+            if unreadable.len() == 1 { "" } else { "s" },
+            unreadable.join(", ")
+        );
+    }
     Ok(if report.is_clean() {
         Outcome::Success
     } else {
         Outcome::Attention
     })
+}
+
+/// A file `check` could not read as the text it expects: binary or not UTF-8, larger than it
+/// reads, or with CRLF line endings. Such a repository is an error (exit 2), not a finding.
+fn is_unreadable(finding: &Finding) -> bool {
+    finding.severity != Severity::Info
+        && (finding.message == "is not UTF-8 text"
+            || finding.message.contains("larger than the 4 MiB")
+            || finding.message == syntax::CRLF_MESSAGE)
 }
 
 /// Checks 1-7 on a generated repository's folder. An error when the folder cannot be read or

@@ -27,9 +27,20 @@ fn check_file(path: &str, bytes: &[u8]) -> Option<Finding> {
                 .help("save the file as UTF-8")
         });
     };
+    let extension = path.rsplit_once('.').map_or("", |(_, extension)| extension);
+    let text_kind = !matches!(kind, FileKind::Other) || TEXT_EXTENSIONS.contains(&extension);
+    if text_kind && text.contains("\r\n") {
+        return Some(
+            Finding::error(CheckKind::Syntax, path, CRLF_MESSAGE)
+                .help("convert it to LF (`dos2unix`, or `git config core.autocrlf input`)"),
+        );
+    }
     validate::check_syntax(path, text)
         .map(|finding| Finding::from_validate(CheckKind::Syntax, finding))
 }
+
+/// The message of a text file with CRLF line endings (the generator writes LF).
+pub(crate) const CRLF_MESSAGE: &str = "has CRLF line endings; the generator writes LF";
 
 #[cfg(test)]
 mod tests {
