@@ -5,7 +5,7 @@ use crate::answers::{Answers, load};
 use crate::blueprints::BlueprintSet;
 use crate::context::Context;
 use crate::manifest;
-use crate::render::RenderedTree;
+use crate::render::{RenderedFile, RenderedTree};
 use crate::validate::Finding;
 
 /// Rendered output failed validation: a defect of the blueprints, never of the answers.
@@ -32,10 +32,24 @@ pub fn generate(answers: &Answers, blueprints: &BlueprintSet) -> anyhow::Result<
     let context = Context::new(answers, blueprints.versions());
     let plan = crate::plan::plan(blueprints, &context)?;
     let mut tree = crate::render::render(blueprints, &plan, &context)?;
-    manifest::add_record(&mut tree, load::to_yaml(answers));
-    let findings = crate::check::check_tree(&tree);
+    tree.insert(
+        manifest::ANSWERS_PATH.to_owned(),
+        RenderedFile {
+            contents: load::to_yaml(answers).into_bytes(),
+            executable: false,
+        },
+    );
+    // The checks and the record (hashes, compressed base) only read the tree: run them side
+    // by side.
+    let (findings, record) = std::thread::scope(|scope| {
+        let record = scope.spawn(|| manifest::derived_record(&tree));
+        let findings = crate::check::check_tree(&tree);
+        (findings, record.join())
+    });
     if !findings.is_empty() {
         return Err(BlueprintDefect { findings }.into());
     }
+    let record = record.map_err(|_| anyhow::anyhow!("computing the record failed (a bug)"))?;
+    tree.extend(record);
     Ok(tree)
 }

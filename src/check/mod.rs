@@ -108,17 +108,29 @@ pub fn check_folder(dir: &Path) -> anyhow::Result<Report> {
 /// Checks a rendered tree before it is written: the canonical-text and syntax checks of
 /// [`crate::validate`] and the errors of checks 2-6. Any finding is a defect of the blueprints.
 pub fn check_tree(tree: &RenderedTree) -> Vec<crate::validate::Finding> {
-    let mut findings = crate::validate::check_tree(tree);
-    let view = Tree::from_rendered(tree);
-    let answers = consistency::answers(&view).ok();
-    findings.extend(
-        Report::new(checks_2_to_6(&view, answers.as_ref()), view.len())
-            .findings
-            .iter()
-            .filter(|finding| finding.severity == Severity::Error)
-            .map(Finding::to_validate),
-    );
-    findings
+    // Syntax and canonical text on one thread, checks 2-6 on another: both only read the tree.
+    std::thread::scope(|scope| {
+        let syntax = scope.spawn(|| crate::validate::check_tree(tree));
+        let view = Tree::from_rendered(tree);
+        let answers = consistency::answers(&view).ok();
+        let deeper: Vec<crate::validate::Finding> =
+            Report::new(checks_2_to_6(&view, answers.as_ref()), view.len())
+                .findings
+                .iter()
+                .filter(|finding| finding.severity == Severity::Error)
+                .map(Finding::to_validate)
+                .collect();
+        let mut findings = syntax.join().unwrap_or_else(|_| {
+            vec![crate::validate::Finding {
+                path: String::new(),
+                line: None,
+                column: None,
+                message: "the syntax check failed (a bug)".into(),
+            }]
+        });
+        findings.extend(deeper);
+        findings
+    })
 }
 
 /// Checks 2-6; the hosts of check 6 come from the answers when they are known.
