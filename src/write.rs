@@ -170,6 +170,19 @@ mod tests {
         assert_eq!(fs_err::read_dir(scratch.path()).unwrap().count(), 0);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_as_the_target_is_refused_and_not_followed() {
+        let scratch = tempfile::tempdir().unwrap();
+        let elsewhere = scratch.path().join("elsewhere");
+        fs_err::create_dir(&elsewhere).unwrap();
+        let link = scratch.path().join("repo");
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+        let error = write_new(&link, &tree(&["a.txt"])).unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert_eq!(fs_err::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
     #[test]
     fn paths_that_leave_the_target_are_refused() {
         for path in ["../x", "/etc/x", "a/../../x", ""] {
