@@ -33,9 +33,22 @@ bytes=$(du -sb reference | cut -f1)
 json() { hyperfine --runs "$runs" --warmup 3 --style none --export-json "$1.json" "${@:2}" >/dev/null; }
 median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][${2:-0}]['median'])" "$1.json"; }
 
-json new-vs-cp \
-  --prepare 'rm -rf out' "$bin new out --answers full.yml" \
-  --prepare 'rm -rf out' "cp -r reference out"
+# new and cp -r alternate run by run (not one series after the other), so that drift in this
+# machine's disk speed hits both alike; medians are written in hyperfine's JSON shape.
+python3 - "$bin" "$runs" <<'PY'
+import json, shutil, statistics, subprocess, sys, time
+bin, runs = sys.argv[1], int(sys.argv[2])
+commands = [[bin, "new", "out", "--answers", "full.yml"], ["cp", "-r", "reference", "out"]]
+times = [[], []]
+for round in range(runs + 3):
+    for index, command in enumerate(commands):
+        shutil.rmtree("out", ignore_errors=True)
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        if round >= 3:
+            times[index].append(time.perf_counter() - start)
+json.dump({"results": [{"median": statistics.median(t)} for t in times]}, open("new-vs-cp.json", "w"))
+PY
 json check "$bin check reference"
 json update-check "$bin update reference --check"
 cp -r reference changed
