@@ -77,25 +77,7 @@ module "bucket" {
 
   bucket = var.bucket_name
 
-  control_object_ownership = true
-  object_ownership         = "BucketOwnerEnforced"
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-
-  versioning = {
-    enabled = true
-  }
-
-  server_side_encryption_configuration = {
-    rule = {
-      apply_server_side_encryption_by_default = {
-        sse_algorithm = "AES256"
-      }
-    }
-  }
+[% include "terraform/modules/_partials/private-bucket.tf" %]
 
   lifecycle_rule = [{
     id      = "expire-dumps"
