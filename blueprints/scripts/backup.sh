@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Takes a backup now, outside the daily schedule: runs the environment's backup CronJob
 # (backup-<database>) as a one-off Job and waits for it. The dump lands where the daily ones do:
-# s3://<prefix>-backups/<database>/<UTC time>-<file>.
+# s3://<prefix>-backups-<account id>/<database>/<UTC time>-<file>.
 [% if answers.mongodb == "documentdb" %]
 # DocumentDB has no such job: it keeps its own automated snapshots.
 [% endif %]

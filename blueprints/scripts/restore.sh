@@ -4,7 +4,7 @@
 #   scripts/restore.sh mysql[% if answers.mongodb != "documentdb" %]|mongodb[% endif %] <s3://bucket/key | key in the backups bucket | latest>
 #
 # Runs where kubectl points at the environment's cluster and AWS credentials may read the backups
-# bucket (s3://<prefix>-backups). The dump is streamed from S3 into a short-lived pod in the
+# bucket (s3://<prefix>-backups-<account id>). The dump is streamed from S3 into a short-lived pod in the
 # cluster that loads it with the credentials Terraform stored there. It overwrites the current
 # data: stop the applications first
 #   kubectl --namespace <namespace> scale deployment lms cms lms-worker cms-worker --replicas 0

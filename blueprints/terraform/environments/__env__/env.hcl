@@ -20,6 +20,10 @@ locals {
     bastion     = "[[ env.hosts.bastion ]]"
   }
 
+  # S3 bucket names are global across every AWS account: the account id keeps ours unique.
+  media_bucket   = "[[ env.resource_prefix ]]-storage-[[ answers.aws_account_id ]]"
+  backups_bucket = "[[ env.resource_prefix ]]-backups-[[ answers.aws_account_id ]]"
+
   # The zone that delegates `domain` to this environment's own hosted zone.
   dns_parent_zone = "[[ env.dns_parent_zone ]]"
 

@@ -4,7 +4,7 @@ variable "name" {
 }
 
 variable "bucket_name" {
-  description = "Name of the backups bucket, e.g. `<resource_prefix>-backups`."
+  description = "Name of the backups bucket, e.g. `<resource_prefix>-backups-<account id>`."
   type        = string
 }
 

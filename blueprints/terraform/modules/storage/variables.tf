@@ -1,5 +1,5 @@
 variable "bucket_name" {
-  description = "Name of the media bucket, e.g. `<resource_prefix>-storage`."
+  description = "Name of the media bucket, e.g. `<resource_prefix>-storage-<account id>`."
   type        = string
 }
 

@@ -14,7 +14,7 @@ terraform {
 
 inputs = {
   name                               = include.root.locals.env.resource_prefix
-  bucket_name                        = "${include.root.locals.env.resource_prefix}-backups"
+  bucket_name                        = include.root.locals.env.backups_bucket
   retention_days                     = include.root.locals.env.backup_retention_days
   schedule                           = include.root.locals.env.backup_schedule
   cluster_name                       = dependency.eks.outputs.cluster_name

@@ -122,6 +122,6 @@ inputs = {
     cdn_domain        = dependency.storage.outputs.cdn_domain
     access_key_id     = dependency.storage.outputs.access_key_id
     secret_access_key = dependency.storage.outputs.secret_access_key
-    backups_bucket    = "${include.root.locals.env.resource_prefix}-backups"
+    backups_bucket    = include.root.locals.env.backups_bucket
   }
 }

@@ -11,7 +11,7 @@ terraform {
 [% include "terraform/environments/__env__/_dependencies/dns.hcl" %]
 
 inputs = {
-  bucket_name = "${include.root.locals.env.resource_prefix}-storage"
+  bucket_name = include.root.locals.env.media_bucket
   cdn_host    = include.root.locals.env.hosts.cdn
   cors_origins = [
     "https://${include.root.locals.env.hosts.lms}",
