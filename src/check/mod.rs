@@ -91,9 +91,11 @@ pub fn check_folder(dir: &Path) -> anyhow::Result<Report> {
     let unread = folder.findings.len();
     let tree = Tree::from_files(&folder.files);
     let mut findings = folder.findings;
-    findings.extend(syntax::check(&tree));
+    // Every HCL file is parsed once, for check 1 and the deeper checks alike.
+    let parsed = terraform::Parsed::parse(&tree);
+    findings.extend(syntax::check(&tree, &parsed));
     let answers = consistency::answers(&tree);
-    findings.extend(checks_2_to_6(&tree, answers.as_ref().ok()));
+    findings.extend(checks_2_to_6(&tree, &parsed, answers.as_ref().ok()));
     match &answers {
         Ok(answers) => findings.extend(consistency::environments(&tree, answers)),
         Err(finding) => findings.push(finding.clone()),
@@ -105,21 +107,23 @@ pub fn check_folder(dir: &Path) -> anyhow::Result<Report> {
     Ok(Report::new(findings, tree.len() + unread))
 }
 
-/// Checks a rendered tree before it is written: the canonical-text and syntax checks of
-/// [`crate::validate`] and the errors of checks 2-6. Any finding is a defect of the blueprints.
+/// Checks a rendered tree before it is written: the canonical-text, YAML and JSON checks of
+/// [`crate::validate`], and HCL syntax with the errors of checks 2-6. Any finding is a defect of the blueprints.
 pub fn check_tree(tree: &RenderedTree) -> Vec<crate::validate::Finding> {
     // Syntax and canonical text on one thread, checks 2-6 on another: both only read the tree.
     std::thread::scope(|scope| {
-        let syntax = scope.spawn(|| crate::validate::check_tree(tree));
+        let syntax = scope.spawn(|| crate::validate::check_tree_with(tree, false));
         let view = Tree::from_rendered(tree);
         let answers = consistency::answers(&view).ok();
-        let deeper: Vec<crate::validate::Finding> =
-            Report::new(checks_2_to_6(&view, answers.as_ref()), view.len())
-                .findings
-                .iter()
-                .filter(|finding| finding.severity == Severity::Error)
-                .map(Finding::to_validate)
-                .collect();
+        let parsed = terraform::Parsed::parse(&view);
+        let mut deeper = syntax::hcl_errors(&parsed);
+        deeper.extend(checks_2_to_6(&view, &parsed, answers.as_ref()));
+        let deeper: Vec<crate::validate::Finding> = Report::new(deeper, view.len())
+            .findings
+            .iter()
+            .filter(|finding| finding.severity == Severity::Error)
+            .map(Finding::to_validate)
+            .collect();
         let mut findings = syntax.join().unwrap_or_else(|_| {
             vec![crate::validate::Finding {
                 path: String::new(),
@@ -134,17 +138,20 @@ pub fn check_tree(tree: &RenderedTree) -> Vec<crate::validate::Finding> {
 }
 
 /// Checks 2-6; the hosts of check 6 come from the answers when they are known.
-fn checks_2_to_6(tree: &Tree, answers: Option<&Answers>) -> Vec<Finding> {
-    let parsed = terraform::Parsed::parse(tree);
-    let modules = terraform::modules(&parsed);
-    let (units, mut findings) = terragrunt::units(tree, &parsed);
-    findings.extend(terragrunt::check(&parsed, &units, &modules));
-    findings.extend(wiring::check(&parsed, &units, &modules));
-    findings.extend(registry::check(&parsed, &modules));
+fn checks_2_to_6(
+    tree: &Tree,
+    parsed: &terraform::Parsed,
+    answers: Option<&Answers>,
+) -> Vec<Finding> {
+    let modules = terraform::modules(parsed);
+    let (units, mut findings) = terragrunt::units(tree, parsed);
+    findings.extend(terragrunt::check(parsed, &units, &modules));
+    findings.extend(wiring::check(parsed, &units, &modules));
+    findings.extend(registry::check(parsed, &modules));
     findings.extend(workflows::check(tree));
     let environments =
         answers.map(|answers| Context::new(answers, &serde_json::Value::Null).environments);
-    findings.extend(tutor::check(tree, &parsed, environments.as_deref()));
+    findings.extend(tutor::check(tree, parsed, environments.as_deref()));
     findings
 }
 
@@ -218,6 +225,25 @@ mod tests {
     fn the_fixture_is_clean() {
         let findings = fixture::terraform_findings(&fixture::bytes(fixture::files()));
         assert!(findings.is_empty(), "{findings:#?}");
+    }
+
+    #[test]
+    fn check_tree_reports_broken_hcl_once_and_canonical_text() {
+        let file = |text: &str| crate::render::RenderedFile {
+            contents: text.as_bytes().to_vec(),
+            executable: false,
+        };
+        let mut tree = RenderedTree::new();
+        tree.insert("terraform/a.tf".into(), file("locals {\n  a =\n}\n"));
+        tree.insert("README.md".into(), file("trailing \n"));
+        let findings = check_tree(&tree);
+        let broken: Vec<_> = findings
+            .iter()
+            .filter(|f| f.path == "terraform/a.tf")
+            .collect();
+        assert_eq!(broken.len(), 1, "{findings:?}");
+        assert!(broken[0].message.contains("HCL does not parse"));
+        assert!(findings.iter().any(|f| f.path == "README.md"));
     }
 
     #[test]

@@ -1,16 +1,38 @@
 //! Check 1, syntax: every `.tf`, `.hcl` and `.tfvars` file parses as HCL, every YAML and JSON
-//! file parses, and text files are UTF-8. Reuses [`crate::validate`]'s parsers.
+//! file parses, and text files are UTF-8. Reuses [`crate::validate`]'s parsers; HCL syntax
+//! errors come from the one parse of `terraform::Parsed`.
 
 use super::finding::{CheckKind, Finding};
+use super::terraform::Parsed;
 use super::tree::Tree;
 use crate::validate::{self, FileKind, file_kind};
 
 /// Extensions of files that must be text, beyond HCL, YAML and JSON.
 const TEXT_EXTENSIONS: &[&str] = &["md", "sh", "py", "txt", "tftpl", "tpl", "toml", "cfg"];
 
-pub(crate) fn check(tree: &Tree) -> Vec<Finding> {
-    tree.iter()
+pub(crate) fn check(tree: &Tree, parsed: &Parsed) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = tree
+        .iter()
         .filter_map(|(path, bytes)| check_file(path, bytes))
+        .collect();
+    findings.extend(hcl_errors(parsed));
+    findings
+}
+
+/// The HCL files that did not parse, from the one parse the deeper checks share.
+pub(crate) fn hcl_errors(parsed: &Parsed) -> Vec<Finding> {
+    parsed
+        .errors
+        .iter()
+        .map(|(path, (line, column, message))| {
+            let finding = crate::validate::Finding {
+                path: (*path).to_owned(),
+                line: *line,
+                column: *column,
+                message: message.clone(),
+            };
+            Finding::from_validate(CheckKind::Syntax, finding)
+        })
         .collect()
 }
 
@@ -35,6 +57,10 @@ fn check_file(path: &str, bytes: &[u8]) -> Option<Finding> {
                 .help("convert it to LF (`dos2unix`, or `git config core.autocrlf input`)"),
         );
     }
+    if kind == FileKind::Hcl {
+        // Parsed once in `terraform::Parsed`; [`hcl_errors`] reports it.
+        return None;
+    }
     validate::check_syntax(path, text)
         .map(|finding| Finding::from_validate(CheckKind::Syntax, finding))
 }
@@ -52,7 +78,10 @@ mod tests {
             .iter()
             .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec()))
             .collect();
-        check(&Tree::from_files(&files))
+        let tree = Tree::from_files(&files);
+        let mut findings = check(&tree, &Parsed::parse(&tree));
+        findings.sort_by(|a, b| a.path.cmp(&b.path));
+        findings
     }
 
     #[test]

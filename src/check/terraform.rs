@@ -23,24 +23,29 @@ pub(crate) struct HclFile<'a> {
     pub body: Body,
 }
 
-/// Every HCL file of the tree that parses (syntax errors are check 1's).
+/// Every HCL file of the tree, parsed once: the bodies of those that parse, and where the
+/// others do not (check 1 reports those).
 #[derive(Debug, Default)]
 pub(crate) struct Parsed<'a> {
     pub files: BTreeMap<&'a str, HclFile<'a>>,
+    pub errors: Vec<(&'a str, crate::validate::hcl::Located)>,
 }
 
 impl<'a> Parsed<'a> {
     pub(crate) fn parse(tree: &Tree<'a>) -> Parsed<'a> {
-        let files = tree
-            .paths()
-            .filter(|path| file_kind(path) == FileKind::Hcl)
-            .filter_map(|path| {
-                let text = tree.text(path)?;
-                let body = hcl::edit::parser::parse_body(text).ok()?;
-                Some((path, HclFile { text, body }))
-            })
-            .collect();
-        Parsed { files }
+        let mut parsed = Parsed::default();
+        for path in tree.paths().filter(|path| file_kind(path) == FileKind::Hcl) {
+            let Some(text) = tree.text(path) else {
+                continue;
+            };
+            match crate::validate::hcl::parse(text) {
+                Ok(body) => {
+                    parsed.files.insert(path, HclFile { text, body });
+                }
+                Err(located) => parsed.errors.push((path, located)),
+            }
+        }
+        parsed
     }
 
     pub(crate) fn get(&self, path: &str) -> Option<&HclFile<'a>> {

@@ -1,17 +1,22 @@
-//! HCL syntax (Terraform `.tf`, Terragrunt `.hcl`, `.tfvars`) through hcl-rs.
+//! HCL syntax (Terraform `.tf`, Terragrunt `.hcl`, `.tfvars`) through hcl-rs's parser.
 
-/// `None` when the text parses; else the line, column and parser message.
-pub(crate) fn check(text: &str) -> Option<(Option<usize>, Option<usize>, String)> {
-    match hcl::parse(text) {
-        Ok(_) => None,
-        Err(hcl::Error::Parse(error)) => {
-            let location = error.location();
-            Some((
-                Some(location.line()),
-                Some(location.column()),
-                format!("HCL does not parse: {}", error.message()),
-            ))
-        }
-        Err(other) => Some((None, None, format!("HCL does not parse: {other}"))),
-    }
+/// Where and why a text does not parse.
+pub(crate) type Located = (Option<usize>, Option<usize>, String);
+
+/// The parsed body, or the line, column and parser message. The one HCL parse of a file:
+/// `check` keeps the body for its deeper checks.
+pub(crate) fn parse(text: &str) -> Result<hcl::edit::structure::Body, Located> {
+    hcl::edit::parser::parse_body(text).map_err(|error| {
+        let location = error.location();
+        (
+            Some(location.line()),
+            Some(location.column()),
+            format!("HCL does not parse: {}", error.message()),
+        )
+    })
+}
+
+/// `None` when the text parses.
+pub(crate) fn check(text: &str) -> Option<Located> {
+    parse(text).err()
 }

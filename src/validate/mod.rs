@@ -2,7 +2,7 @@
 //! JSON file parses, and text is canonical. Pure checks; each finding names file and line.
 
 mod data;
-mod hcl;
+pub(crate) mod hcl;
 mod text;
 
 use crate::render::RenderedTree;
@@ -55,6 +55,11 @@ pub(crate) fn file_kind(path: &str) -> FileKind {
 
 /// Checks one file's contents; returns its findings.
 pub fn check_file(path: &str, contents: &[u8]) -> Vec<Finding> {
+    check_file_with(path, contents, true)
+}
+
+/// [`check_file`], leaving out HCL syntax when the caller parses HCL itself.
+fn check_file_with(path: &str, contents: &[u8], hcl_syntax: bool) -> Vec<Finding> {
     if file_kind(path) == FileKind::Binary {
         return Vec::new();
     }
@@ -67,7 +72,9 @@ pub fn check_file(path: &str, contents: &[u8]) -> Vec<Finding> {
         }];
     };
     let mut findings = text::check(path, text);
-    findings.extend(check_syntax(path, text));
+    if hcl_syntax || file_kind(path) != FileKind::Hcl {
+        findings.extend(check_syntax(path, text));
+    }
     findings
 }
 
@@ -89,8 +96,14 @@ pub fn check_syntax(path: &str, text: &str) -> Option<Finding> {
 
 /// Checks every file of a rendered tree.
 pub fn check_tree(tree: &RenderedTree) -> Vec<Finding> {
+    check_tree_with(tree, true)
+}
+
+/// [`check_tree`], leaving out HCL syntax when the caller parses HCL itself (`check` does, once,
+/// for its deeper checks).
+pub(crate) fn check_tree_with(tree: &RenderedTree, hcl_syntax: bool) -> Vec<Finding> {
     tree.iter()
-        .flat_map(|(path, file)| check_file(path, &file.contents))
+        .flat_map(|(path, file)| check_file_with(path, &file.contents, hcl_syntax))
         .collect()
 }
 
