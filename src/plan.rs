@@ -30,11 +30,16 @@ pub struct RenderPlan {
 struct CompiledRule<'a> {
     rule: &'a Rule,
     matcher: GlobMatcher,
+    /// The rule's `when`, compiled once.
+    condition: Option<minijinja::Expression<'a, 'a>>,
     used: bool,
 }
 
 /// Decides the files of a repository for a context.
 pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<RenderPlan> {
+    let mut expressions = Environment::new();
+    expressions.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let values = crate::render::TemplateValues::new(context);
     let mut rules = blueprints
         .rules
         .iter()
@@ -50,15 +55,26 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
                     )
                 })?
                 .compile_matcher();
+            let condition = rule
+                .when
+                .as_deref()
+                .map(|condition| {
+                    expressions.compile_expression(condition).with_context(|| {
+                        format!(
+                            "`{}`: the condition `{condition}` for `{}` does not parse",
+                            rule.origin, rule.path
+                        )
+                    })
+                })
+                .transpose()?;
             Ok(CompiledRule {
                 rule,
                 matcher,
+                condition,
                 used: false,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut expressions = Environment::new();
-    expressions.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     let mut files = Vec::new();
     for (blueprint, _) in blueprints.iter() {
         let applying: Vec<usize> = rules
@@ -73,9 +89,13 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
         if is_hidden(blueprint) {
             continue;
         }
-        let applying: Vec<&Rule> = applying.iter().map(|&index| rules[index].rule).collect();
-        let render = applying.iter().all(|rule| rule.render != Some(false));
-        let executable = applying.iter().any(|rule| rule.executable == Some(true));
+        let applying: Vec<&CompiledRule> = applying.iter().map(|&index| &rules[index]).collect();
+        let render = applying
+            .iter()
+            .all(|compiled| compiled.rule.render != Some(false));
+        let executable = applying
+            .iter()
+            .any(|compiled| compiled.rule.executable == Some(true));
         let targets: Vec<(String, Option<usize>)> = if blueprint.contains(ENV_PLACEHOLDER) {
             context
                 .environments
@@ -92,7 +112,7 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
             vec![(blueprint.to_owned(), None)]
         };
         for (target, environment) in targets {
-            if conditions_hold(&expressions, &applying, context, environment)? {
+            if conditions_hold(&applying, &values, environment)? {
                 files.push(PlannedFile {
                     target,
                     blueprint: blueprint.to_owned(),
@@ -126,29 +146,22 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
 }
 
 fn conditions_hold(
-    expressions: &Environment<'_>,
-    rules: &[&Rule],
-    context: &Context,
+    rules: &[&CompiledRule<'_>],
+    values: &crate::render::TemplateValues,
     environment: Option<usize>,
 ) -> anyhow::Result<bool> {
-    for rule in rules {
-        let Some(condition) = &rule.when else {
+    for compiled in rules {
+        let Some(expression) = &compiled.condition else {
             continue;
         };
-        let expression = expressions.compile_expression(condition).with_context(|| {
+        let value = expression.eval(values.get(environment)).with_context(|| {
             format!(
-                "`{}`: the condition `{condition}` for `{}` does not parse",
-                rule.origin, rule.path
+                "`{}`: the condition `{}` for `{}` failed",
+                compiled.rule.origin,
+                compiled.rule.when.as_deref().unwrap_or_default(),
+                compiled.rule.path
             )
         })?;
-        let value = expression
-            .eval(crate::render::template_values(context, environment))
-            .with_context(|| {
-                format!(
-                    "`{}`: the condition `{condition}` for `{}` failed",
-                    rule.origin, rule.path
-                )
-            })?;
         if !value.is_true() {
             return Ok(false);
         }

@@ -20,18 +20,44 @@ pub struct RenderedFile {
 /// A whole generated repository: target path -> file, sorted.
 pub type RenderedTree = BTreeMap<String, RenderedFile>;
 
-/// The values a template (or a plan condition) sees, with `env` set for per-environment files.
-pub(crate) fn template_values(context: &Context, environment: Option<usize>) -> Value {
-    let env = environment
-        .and_then(|index| context.environments.get(index))
-        .map(|environment| Value::from(Serde(environment)))
-        .unwrap_or(Value::UNDEFINED);
-    minijinja::context! {
-        answers => Value::from(Serde(&context.answers)),
-        environments => Value::from(Serde(&context.environments)),
-        versions => Value::from(Serde(&context.versions)),
-        generator => Value::from(Serde(&context.generator)),
-        env => env,
+/// The values templates and plan conditions see: built once per render, then one cheap clone
+/// per file, with `env` set for per-environment files.
+pub(crate) struct TemplateValues {
+    shared: Value,
+    per_environment: Vec<Value>,
+}
+
+impl TemplateValues {
+    pub(crate) fn new(context: &Context) -> TemplateValues {
+        let answers = Value::from(Serde(&context.answers));
+        let environments = Value::from(Serde(&context.environments));
+        let versions = Value::from(Serde(&context.versions));
+        let generator = Value::from(Serde(&context.generator));
+        let with_env = |env: Value| {
+            minijinja::context! {
+                answers => answers.clone(),
+                environments => environments.clone(),
+                versions => versions.clone(),
+                generator => generator.clone(),
+                env => env,
+            }
+        };
+        TemplateValues {
+            shared: with_env(Value::UNDEFINED),
+            per_environment: context
+                .environments
+                .iter()
+                .map(|environment| with_env(Value::from(Serde(environment))))
+                .collect(),
+        }
+    }
+
+    /// The values for a file of environment `index`, or for a file of no environment.
+    pub(crate) fn get(&self, environment: Option<usize>) -> Value {
+        environment
+            .and_then(|index| self.per_environment.get(index))
+            .unwrap_or(&self.shared)
+            .clone()
     }
 }
 
@@ -84,6 +110,7 @@ pub fn render(
             .add_template_owned(path.to_owned(), source.to_owned())
             .map_err(|error| template_error(path, &error))?;
     }
+    let values = TemplateValues::new(context);
     let mut tree = RenderedTree::new();
     for file in &plan.files {
         let contents = if file.render {
@@ -91,7 +118,7 @@ pub fn render(
                 .get_template(&file.blueprint)
                 .map_err(|error| template_error(&file.blueprint, &error))?;
             template
-                .render(template_values(context, file.environment))
+                .render(values.get(file.environment))
                 .map_err(|error| template_error(&file.blueprint, &error))
                 .with_context(|| format!("rendering `{}`", file.target))?
                 .into_bytes()
