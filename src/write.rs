@@ -31,17 +31,37 @@ pub fn check_target(target: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// Checks that a tree path is relative and stays inside the target.
-fn safe_relative(path: &str) -> anyhow::Result<PathBuf> {
+/// Checks that a tree path is relative and stays inside the repository (no `..`, no root).
+pub(crate) fn safe_relative(path: &str) -> anyhow::Result<PathBuf> {
     let relative = Path::new(path);
     let safe = !path.is_empty()
         && relative
             .components()
             .all(|component| matches!(component, Component::Normal(_)));
     if !safe {
-        anyhow::bail!("refusing to write `{path}`: it leaves the target folder");
+        anyhow::bail!("refusing the path `{path}`: it leaves the repository");
     }
     Ok(relative.to_path_buf())
+}
+
+/// Creates a new file with its contents and mode (0755 or 0644, less the umask) in one go.
+pub(crate) fn create_file(
+    destination: &Path,
+    contents: &[u8],
+    executable: bool,
+) -> anyhow::Result<()> {
+    let mut options = fs_err::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use fs_err::os::unix::fs::OpenOptionsExt;
+        options.mode(if executable { 0o755 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
+    let mut handle = options.open(destination)?;
+    std::io::Write::write_all(&mut handle, contents)
+        .with_context(|| format!("failed to write `{}`", destination.display()))
 }
 
 /// Writes the tree to `target` (which must be new or empty) through a staging folder.
@@ -88,17 +108,7 @@ pub(crate) fn write_tree(root: &Path, tree: &RenderedTree) -> anyhow::Result<()>
         fs_err::create_dir_all(root.join(folder))?;
     }
     for (path, file) in tree {
-        let destination = root.join(path);
-        let mut options = fs_err::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use fs_err::os::unix::fs::OpenOptionsExt;
-            options.mode(if file.executable { 0o755 } else { 0o644 });
-        }
-        let mut handle = options.open(&destination)?;
-        std::io::Write::write_all(&mut handle, &file.contents)
-            .with_context(|| format!("failed to write `{}`", destination.display()))?;
+        create_file(&root.join(path), &file.contents, file.executable)?;
     }
     Ok(())
 }

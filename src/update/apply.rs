@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Work folder of an update in progress, inside the record folder.
 const WORK_DIR: &str = ".openedx-devops/.update";
@@ -46,14 +46,7 @@ struct Step {
 /// Checks that a recorded path is relative, stays inside the repository, and passes through no
 /// symbolic link.
 pub(crate) fn safe_path(root: &Path, path: &str) -> anyhow::Result<PathBuf> {
-    let relative = Path::new(path);
-    let plain = !path.is_empty()
-        && relative
-            .components()
-            .all(|component| matches!(component, Component::Normal(_)));
-    if !plain {
-        anyhow::bail!("refusing the path `{path}`: it leaves the repository");
-    }
+    let relative = crate::write::safe_relative(path)?;
     let mut current = root.to_path_buf();
     for component in relative.components() {
         current.push(component);
@@ -129,8 +122,7 @@ pub(crate) fn apply(
             if let Some(folder) = file.parent() {
                 fs_err::create_dir_all(folder)?;
             }
-            fs_err::write(&file, contents)?;
-            set_mode(&file, *executable)?;
+            crate::write::create_file(&file, contents, *executable)?;
         }
     }
     // 2. Journal, then swap file by file.
@@ -210,18 +202,6 @@ fn remove_empty_folders(root: &Path, changes: &[Change]) -> anyhow::Result<()> {
             fs_err::remove_dir(&folder)?;
         }
     }
-    Ok(())
-}
-
-fn set_mode(path: &Path, executable: bool) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = if executable { 0o755 } else { 0o644 };
-        fs_err::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (path, executable);
     Ok(())
 }
 
