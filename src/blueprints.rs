@@ -167,6 +167,26 @@ mod tests {
         assert!(!set.files.keys().any(|path| path.ends_with(RULES_FILE)));
     }
 
+    /// `openedx-devops versions` lists `_versions.yml` as what the repository pins: a version no
+    /// blueprint uses would be a claim the output does not keep.
+    #[test]
+    fn every_pinned_version_is_used_by_a_blueprint() {
+        let set = BlueprintSet::embedded().unwrap();
+        let text: String = set
+            .iter()
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect();
+        for (group, entries) in set.versions.as_object().unwrap() {
+            for name in entries.as_object().unwrap().keys() {
+                let reference = format!("versions.{group}.{name}");
+                assert!(
+                    text.contains(&reference),
+                    "`{reference}` is pinned but no blueprint uses it"
+                );
+            }
+        }
+    }
+
     #[test]
     fn hidden_paths() {
         assert!(is_hidden("_readme/x.md"));
