@@ -9,20 +9,7 @@ resource "random_password" "master" {
 
 resource "aws_kms_key" "documentdb" {
   description             = "DocumentDB storage of ${var.name}"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-
-  # The default key policy, spelled out: the account administers and uses the key through IAM.
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministers"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+[% include "terraform/modules/_partials/kms-key.tf" %]
 }
 
 data "aws_caller_identity" "current" {}
