@@ -84,7 +84,7 @@ fn new(args: &NewArgs) -> anyhow::Result<()> {
 
 /// Answers from the file, the demo defaults or the questionnaire, then `--set`, validated.
 fn gather_answers(args: &NewArgs) -> anyhow::Result<Answers> {
-    let mut raw = if let Some(path) = &args.answers {
+    let raw = if let Some(path) = &args.answers {
         load::read_file(path)?
     } else if args.defaults {
         load::demo_defaults()
@@ -99,12 +99,7 @@ fn gather_answers(args: &NewArgs) -> anyhow::Result<Answers> {
             "no answers: give `--answers FILE` or `--defaults` (the questions are asked only on a terminal)"
         );
     };
-    load::take_schema_version(&mut raw)?;
-    for assignment in &args.set {
-        load::apply_set(&mut raw, assignment)?;
-    }
-    let answers = Answers::validate(&raw)?;
-    Ok(answers)
+    Ok(load::settle(raw, &args.set)?)
 }
 
 fn print_created(args: &NewArgs, answers: &Answers, tree: &RenderedTree) {

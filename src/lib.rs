@@ -29,9 +29,8 @@ use std::collections::BTreeMap;
 /// Renders the whole repository for an answers file's text with the embedded blueprints:
 /// relative path -> contents. For tests and tools that inspect the output without writing it.
 pub fn render_yaml(answers_yaml: &str) -> anyhow::Result<BTreeMap<String, String>> {
-    let mut raw = answers::load::parse(answers_yaml).map_err(anyhow::Error::msg)?;
-    answers::load::take_schema_version(&mut raw)?;
-    let answers = answers::Answers::validate(&raw)?;
+    let raw = answers::load::parse(answers_yaml).map_err(anyhow::Error::msg)?;
+    let answers = answers::load::settle(raw, &[])?;
     let blueprints = blueprints::BlueprintSet::embedded()?;
     let tree = generate::generate(&answers, &blueprints)?;
     Ok(tree

@@ -118,7 +118,7 @@ fn no_generated_file_of_any_example_holds_a_secret() {
 }
 
 #[test]
-fn answers_and_manifest_hold_no_secret_and_the_questionnaire_asks_for_none() {
+fn the_questionnaire_asks_for_no_secret() {
     for question in openedx_devops::answers::QUESTIONS
         .iter()
         .chain(openedx_devops::answers::ENVIRONMENT_QUESTIONS)

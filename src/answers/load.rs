@@ -195,6 +195,16 @@ fn scalar(value: &Value) -> String {
     }
 }
 
+/// The steps every source of answers ends with: drop the recorded schema version, apply the
+/// `--set` assignments in order, validate.
+pub fn settle(mut raw: Value, assignments: &[String]) -> Result<Answers, AnswersError> {
+    take_schema_version(&mut raw)?;
+    for assignment in assignments {
+        apply_set(&mut raw, assignment)?;
+    }
+    Answers::validate(&raw)
+}
+
 /// Reads `schema_version` off a raw tree (answers files written by the generator carry it)
 /// and refuses a version this generator does not know.
 pub fn take_schema_version(raw: &mut Value) -> Result<(), AnswersError> {

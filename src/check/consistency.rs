@@ -25,9 +25,8 @@ pub(crate) fn answers(tree: &Tree) -> Result<Answers, Finding> {
         Finding::error(CheckKind::Answers, ANSWERS_PATH, message)
             .help("fix the answers, then run `openedx-devops update`")
     };
-    let mut raw = load::parse(text).map_err(invalid)?;
-    load::take_schema_version(&mut raw).map_err(|error| invalid(error.to_string()))?;
-    Answers::validate(&raw).map_err(|error| invalid(error.to_string()))
+    let raw = load::parse(text).map_err(invalid)?;
+    load::settle(raw, &[]).map_err(|error| invalid(error.to_string()))
 }
 
 /// Environment folders against the answers' environments.

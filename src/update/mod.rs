@@ -149,7 +149,7 @@ fn gather_answers(
     args: &UpdateArgs,
     record: &Record,
 ) -> anyhow::Result<(Answers, String, Vec<String>)> {
-    let (mut raw, source_text) = match &args.answers {
+    let (raw, source_text) = match &args.answers {
         Some(path) => (load::read_file(path)?, None),
         None => (
             load::parse(&record.answers_text)
@@ -157,11 +157,7 @@ fn gather_answers(
             Some(record.answers_text.as_str()),
         ),
     };
-    load::take_schema_version(&mut raw)?;
-    for assignment in &args.set {
-        load::apply_set(&mut raw, assignment)?;
-    }
-    let answers = Answers::validate(&raw)?;
+    let answers = load::settle(raw, &args.set)?;
     let mut notes = Vec::new();
     if let Some(text) = source_text {
         let raw_full = answers.to_raw();
