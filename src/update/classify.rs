@@ -64,6 +64,24 @@ impl Action {
 pub struct OnDisk {
     pub contents: Vec<u8>,
     pub executable: bool,
+    /// SHA-256 of `contents`, computed once when read.
+    pub sha256: String,
+}
+
+impl OnDisk {
+    pub fn new(contents: Vec<u8>, executable: bool) -> OnDisk {
+        let sha256 = sha256_hex(&contents);
+        OnDisk {
+            contents,
+            executable,
+            sha256,
+        }
+    }
+
+    /// Whether the file differs from the recorded base.
+    pub fn edited(&self, base_hash: Option<&str>) -> bool {
+        Some(self.sha256.as_str()) != base_hash
+    }
 }
 
 /// The three versions of one path.
@@ -132,7 +150,7 @@ pub fn classify(versions: Versions<'_>) -> Decision {
         ours,
         theirs,
     } = versions;
-    let edited = |disk: &OnDisk| Some(sha256_hex(&disk.contents).as_str()) != base_hash;
+    let edited = |disk: &OnDisk| disk.edited(base_hash);
     match (base_hash, ours, theirs) {
         (_, None, None) => Decision::new(path, Action::Unchanged),
         // A path the generator never produced.
@@ -228,10 +246,7 @@ mod tests {
     use super::*;
 
     fn disk(text: &str) -> OnDisk {
-        OnDisk {
-            contents: text.as_bytes().to_vec(),
-            executable: false,
-        }
+        OnDisk::new(text.as_bytes().to_vec(), false)
     }
 
     fn rendered(text: &str) -> RenderedFile {

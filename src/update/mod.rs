@@ -207,7 +207,7 @@ fn plan(root: &Path, record: &Record, theirs: &RenderedTree) -> anyhow::Result<U
         let ours = read_ours(root, path)?;
         let entry = record.manifest.files.get(path);
         if let (Some(entry), Some(disk)) = (entry, &ours) {
-            refuse_unmergeable(path, &entry.sha256, &disk.contents)?;
+            refuse_unmergeable(path, &entry.sha256, disk)?;
         }
         let new = theirs.get(path);
         let decision = classify::classify(Versions {
@@ -271,11 +271,11 @@ fn plan(root: &Path, record: &Record, theirs: &RenderedTree) -> anyhow::Result<U
 }
 
 /// An edited generated file must still be LF text for a line merge; say how to fix it if not.
-fn refuse_unmergeable(path: &str, base_hash: &str, contents: &[u8]) -> anyhow::Result<()> {
-    if manifest::sha256_hex(contents) == base_hash {
+fn refuse_unmergeable(path: &str, base_hash: &str, disk: &OnDisk) -> anyhow::Result<()> {
+    if !disk.edited(Some(base_hash)) {
         return Ok(());
     }
-    let Ok(text) = std::str::from_utf8(contents) else {
+    let Ok(text) = std::str::from_utf8(&disk.contents) else {
         anyhow::bail!(
             "`{path}` is not UTF-8 text, but openedx-devops generated text there: restore it or move it away, then run update again (nothing was written)"
         );
@@ -311,10 +311,7 @@ fn read_ours(root: &Path, path: &str) -> anyhow::Result<Option<OnDisk>> {
     };
     #[cfg(not(unix))]
     let executable = false;
-    Ok(Some(OnDisk {
-        contents: fs_err::read(&full)?,
-        executable,
-    }))
+    Ok(Some(OnDisk::new(fs_err::read(&full)?, executable)))
 }
 
 /// Warnings about Terraform state: units that move or disappear, resource addresses renamed.
