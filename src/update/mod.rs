@@ -334,7 +334,11 @@ fn terraform_notes(record: &Record, theirs: &RenderedTree) -> Vec<String> {
         if !path.ends_with(".tf") {
             continue;
         }
-        let Some(new) = theirs.get(path) else {
+        // Only a file the template changed can rename what it declares.
+        let Some(new) = theirs
+            .get(path)
+            .filter(|new| new.contents != base_text.as_bytes())
+        else {
             continue;
         };
         let old_addresses = addresses(base_text);
