@@ -44,6 +44,12 @@ fn blueprints(dir: &Path, version: u32) -> PathBuf {
         "terraform/environments/__env__/vpc/terragrunt.hcl",
         "inputs = {\n  name = \"[[ env.resource_prefix ]]\"\n}\n",
     );
+    let bucket = if version == 1 { "media" } else { "assets" };
+    write(
+        &root,
+        "terraform/modules/storage/main.tf",
+        &format!("resource \"aws_s3_bucket\" \"{bucket}\" {{\n  bucket = \"x\"\n}}\n"),
+    );
     if version == 1 {
         write(&root, "docs/old.md", "Retired in version 2.\n");
         write(&root, "docs/edited-old.md", "Also retired in version 2.\n");
@@ -349,6 +355,10 @@ fn a_template_upgrade_merges_deletes_creates_and_respects_deletions() {
         "stays deleted"
     );
     assert!(text.contains("removed"), "{text}");
+    assert!(
+        text.contains("renames Terraform addresses (aws_s3_bucket.media -> aws_s3_bucket.assets)"),
+        "{text}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
