@@ -112,7 +112,7 @@ pub fn check_folder(dir: &Path) -> anyhow::Result<Report> {
 pub fn check_tree(tree: &RenderedTree) -> Vec<crate::validate::Finding> {
     // Syntax and canonical text on one thread, checks 2-6 on another: both only read the tree.
     std::thread::scope(|scope| {
-        let syntax = scope.spawn(|| crate::validate::check_tree_with(tree, false));
+        let syntax = scope.spawn(|| crate::validate::check_tree(tree, false));
         let view = Tree::from_rendered(tree);
         let answers = consistency::answers(&view).ok();
         let parsed = terraform::Parsed::parse(&view);

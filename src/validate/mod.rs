@@ -94,14 +94,9 @@ pub fn check_syntax(path: &str, text: &str) -> Option<Finding> {
     })
 }
 
-/// Checks every file of a rendered tree.
-pub fn check_tree(tree: &RenderedTree) -> Vec<Finding> {
-    check_tree_with(tree, true)
-}
-
-/// [`check_tree`], leaving out HCL syntax when the caller parses HCL itself (`check` does, once,
-/// for its deeper checks).
-pub(crate) fn check_tree_with(tree: &RenderedTree, hcl_syntax: bool) -> Vec<Finding> {
+/// Checks every file of a rendered tree; `hcl_syntax: false` leaves HCL syntax to a caller that
+/// parses HCL itself (`check` does, once, for its deeper checks).
+pub(crate) fn check_tree(tree: &RenderedTree, hcl_syntax: bool) -> Vec<Finding> {
     tree.iter()
         .flat_map(|(path, file)| check_file_with(path, &file.contents, hcl_syntax))
         .collect()
