@@ -4,6 +4,7 @@
 use anyhow::Context as _;
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -40,7 +41,8 @@ struct RuleFile {
 /// A complete set of blueprints: files (without rule and version files), rules and versions.
 #[derive(Debug, Clone)]
 pub struct BlueprintSet {
-    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// Borrowed from the binary for the embedded set; owned when read from elsewhere.
+    pub(crate) files: BTreeMap<String, Cow<'static, [u8]>>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) versions: serde_json::Value,
 }
@@ -50,7 +52,7 @@ impl BlueprintSet {
     pub fn embedded() -> anyhow::Result<BlueprintSet> {
         let mut files = BTreeMap::new();
         collect_embedded(&EMBEDDED, &mut files);
-        BlueprintSet::from_files(files).context("the embedded blueprints are broken (a bug)")
+        BlueprintSet::from_cow_files(files).context("the embedded blueprints are broken (a bug)")
     }
 
     /// Blueprints read from a folder laid out like `blueprints/`.
@@ -62,11 +64,22 @@ impl BlueprintSet {
     }
 
     /// Splits raw files (path -> bytes) into templates, rules and versions.
-    pub fn from_files(mut files: BTreeMap<String, Vec<u8>>) -> anyhow::Result<BlueprintSet> {
+    pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> anyhow::Result<BlueprintSet> {
+        BlueprintSet::from_cow_files(
+            files
+                .into_iter()
+                .map(|(path, bytes)| (path, Cow::Owned(bytes)))
+                .collect(),
+        )
+    }
+
+    fn from_cow_files(
+        mut files: BTreeMap<String, Cow<'static, [u8]>>,
+    ) -> anyhow::Result<BlueprintSet> {
         let versions = match files.remove(VERSIONS_FILE) {
             Some(bytes) => {
-                let text = String::from_utf8(bytes).context("`_versions.yml` is not UTF-8")?;
-                serde_saphyr::from_str(&text)
+                let text = std::str::from_utf8(&bytes).context("`_versions.yml` is not UTF-8")?;
+                serde_saphyr::from_str(text)
                     .map_err(|error| anyhow::anyhow!("`{VERSIONS_FILE}`: {error}"))?
             }
             None => serde_json::Value::Object(Default::default()),
@@ -79,9 +92,9 @@ impl BlueprintSet {
         let mut rules = Vec::new();
         for rule_path in rule_paths {
             let bytes = files.remove(&rule_path).unwrap_or_default();
-            let text =
-                String::from_utf8(bytes).with_context(|| format!("`{rule_path}` is not UTF-8"))?;
-            let parsed: RuleFile = serde_saphyr::from_str(&text)
+            let text = std::str::from_utf8(&bytes)
+                .with_context(|| format!("`{rule_path}` is not UTF-8"))?;
+            let parsed: RuleFile = serde_saphyr::from_str(text)
                 .map_err(|error| anyhow::anyhow!("`{rule_path}`: {error}"))?;
             let folder = rule_path
                 .strip_suffix(RULES_FILE)
@@ -104,7 +117,7 @@ impl BlueprintSet {
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files
             .iter()
-            .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+            .map(|(path, bytes)| (path.as_str(), bytes.as_ref()))
     }
 
     /// The pinned versions, grouped (`versions.<group>.<name>`).
@@ -123,10 +136,10 @@ pub(crate) fn is_hidden(path: &str) -> bool {
         .any(|segment| segment.starts_with('_') && !segment.starts_with("__"))
 }
 
-fn collect_embedded(dir: &'static Dir<'static>, files: &mut BTreeMap<String, Vec<u8>>) {
+fn collect_embedded(dir: &'static Dir<'static>, files: &mut BTreeMap<String, Cow<'static, [u8]>>) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
-        files.insert(path, file.contents().to_vec());
+        files.insert(path, Cow::Borrowed(file.contents()));
     }
     for child in dir.dirs() {
         collect_embedded(child, files);

@@ -63,7 +63,7 @@ impl TemplateValues {
 
 /// The template environment all blueprints are rendered in: custom delimiters (so `${{ }}`
 /// and `{{ }}` of other tools pass through), strict undefined, no escaping.
-pub(crate) fn environment() -> anyhow::Result<Environment<'static>> {
+pub(crate) fn environment<'source>() -> anyhow::Result<Environment<'source>> {
     let mut environment = Environment::new();
     let syntax = SyntaxConfig::builder()
         .block_delimiters("[%", "%]")
@@ -106,8 +106,9 @@ pub fn render(
         }
         let source = std::str::from_utf8(bytes)
             .with_context(|| format!("blueprint `{path}` is not UTF-8 text"))?;
+        // Borrowed from the blueprint set: no copy of the sources.
         environment
-            .add_template_owned(path.to_owned(), source.to_owned())
+            .add_template(path, source)
             .map_err(|error| template_error(path, &error))?;
     }
     let values = TemplateValues::new(context);
@@ -126,7 +127,7 @@ pub fn render(
             blueprints
                 .files
                 .get(&file.blueprint)
-                .cloned()
+                .map(|bytes| bytes.to_vec())
                 .unwrap_or_default()
         };
         tree.insert(
