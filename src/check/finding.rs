@@ -161,13 +161,7 @@ impl Finding {
 impl fmt::Display for Finding {
     /// `path:line:column: severity: message`, and the fix on the next line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
+        crate::validate::write_location(f, &self.path, self.line, self.column)?;
         write!(f, ": {}: {}", self.severity.as_str(), self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\n    help: {help}")?;

@@ -19,15 +19,26 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
+        write_location(f, &self.path, self.line, self.column)?;
         write!(f, ": {}", self.message)
     }
+}
+
+/// `path`, `path:line` or `path:line:column`, as editors and terminals link them.
+pub(crate) fn write_location(
+    f: &mut fmt::Formatter<'_>,
+    path: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+) -> fmt::Result {
+    write!(f, "{path}")?;
+    if let Some(line) = line {
+        write!(f, ":{line}")?;
+        if let Some(column) = column {
+            write!(f, ":{column}")?;
+        }
+    }
+    Ok(())
 }
 
 /// What kind of content a path holds, by its name.
