@@ -46,7 +46,7 @@ fn stages(criterion: &mut Criterion) {
         b.iter(|| openedx_devops::render::render(&blueprints, &plan, black_box(&context)).unwrap())
     });
     group.bench_function("check rendered tree", |b| {
-        b.iter(|| openedx_devops::check::check_tree(black_box(&tree)))
+        b.iter(|| openedx_devops::validate::check_render(black_box(&tree)))
     });
     group.bench_function("whole pipeline", |b| {
         b.iter(|| openedx_devops::generate::generate(black_box(&answers), &blueprints).unwrap())

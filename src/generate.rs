@@ -4,7 +4,7 @@
 use crate::answers::{Answers, load};
 use crate::blueprints::BlueprintSet;
 use crate::context::Context;
-use crate::manifest;
+use crate::record;
 use crate::render::{RenderedFile, RenderedTree};
 use crate::validate::Finding;
 
@@ -33,7 +33,7 @@ pub fn generate(answers: &Answers, blueprints: &BlueprintSet) -> anyhow::Result<
     let plan = crate::plan::plan(blueprints, &context)?;
     let mut tree = crate::render::render(blueprints, &plan, &context)?;
     tree.insert(
-        manifest::ANSWERS_PATH.to_owned(),
+        record::ANSWERS_PATH.to_owned(),
         RenderedFile {
             contents: load::to_yaml(answers).into_bytes(),
             executable: false,
@@ -42,14 +42,42 @@ pub fn generate(answers: &Answers, blueprints: &BlueprintSet) -> anyhow::Result<
     // The checks and the record (hashes, compressed base) only read the tree: run them side
     // by side.
     let (findings, record) = std::thread::scope(|scope| {
-        let record = scope.spawn(|| manifest::derived_record(&tree));
-        let findings = crate::check::check_tree(&tree);
-        (findings, record.join())
+        let record = scope.spawn(|| record::derived_record(&tree));
+        let report = crate::validate::check_render(&tree);
+        (report.findings, record.join())
     });
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|finding| finding.severity.is_error())
+        .collect();
     if !findings.is_empty() {
         return Err(BlueprintDefect { findings }.into());
     }
     let record = record.map_err(|_| anyhow::anyhow!("computing the record failed (a bug)"))?;
     tree.extend(record);
     Ok(tree)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binary_blueprint_is_copied_byte_for_byte_and_passes_validation() {
+        // Pins the bug where a theme logo in the blueprints made `new` fail as "a bug in
+        // openedx-devops's blueprints" while `check` accepted the same file.
+        let logo: Vec<u8> = vec![
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0xff,
+        ];
+        let mut files: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+        files.insert(
+            "README.md".into(),
+            b"# [[ answers.platform_name ]]\n".to_vec(),
+        );
+        files.insert("ci/themes/logo.png".into(), logo.clone());
+        let blueprints = BlueprintSet::from_files(files).unwrap();
+        let answers = load::settle(load::demo_defaults(), &[]).unwrap();
+        let tree = generate(&answers, &blueprints).unwrap();
+        assert_eq!(tree["ci/themes/logo.png"].contents, logo);
+    }
 }

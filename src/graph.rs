@@ -1,24 +1,19 @@
-//! `graph`: the Terragrunt unit dependency graph of a repository as Mermaid or DOT, so people
-//! see the apply order. Reads the folder through `check`'s Terragrunt reader.
+//! The Terragrunt unit dependency graph (unit -> the units it depends on, as the validation
+//! stage reads it) drawn as Mermaid or DOT, so people see the apply order. Pure.
 
-use crate::cli::{GraphArgs, GraphFormat};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Prints the graph of a repository folder.
-pub fn run(args: &GraphArgs) -> anyhow::Result<()> {
-    let graph = crate::check::unit_graph(&args.dir)?;
-    if graph.is_empty() {
-        anyhow::bail!(
-            "`{}` has no Terragrunt units (no terragrunt.hcl below it)",
-            args.dir.display()
-        );
-    }
-    print!("{}", render(&graph, args.format));
-    Ok(())
+/// How the graph is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A Mermaid flowchart (GitHub renders it in Markdown).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
 }
 
 /// The text of the graph: an edge from each unit to each unit it depends on.
-pub fn render(graph: &BTreeMap<String, BTreeSet<String>>, format: GraphFormat) -> String {
+pub fn render(graph: &BTreeMap<String, BTreeSet<String>>, format: Format) -> String {
     let ids: BTreeMap<&str, String> = graph
         .keys()
         .chain(graph.values().flatten())
@@ -27,7 +22,7 @@ pub fn render(graph: &BTreeMap<String, BTreeSet<String>>, format: GraphFormat) -
     let label = |unit: &str| unit.strip_prefix("terraform/").unwrap_or(unit).to_owned();
     let mut out = String::new();
     match format {
-        GraphFormat::Mermaid => {
+        Format::Mermaid => {
             out.push_str("flowchart LR\n");
             for (unit, id) in &ids {
                 out.push_str(&format!("  {id}[\"{}\"]\n", label(unit)));
@@ -42,7 +37,7 @@ pub fn render(graph: &BTreeMap<String, BTreeSet<String>>, format: GraphFormat) -
                 }
             }
         }
-        GraphFormat::Dot => {
+        Format::Dot => {
             out.push_str("digraph terragrunt {\n  rankdir=LR;\n  node [shape=box];\n");
             for (unit, id) in &ids {
                 out.push_str(&format!("  {id} [label=\"{}\"];\n", label(unit)));
@@ -80,7 +75,7 @@ mod tests {
             "terraform/prod/eks".to_owned(),
             BTreeSet::from(["terraform/prod/vpc".to_owned()]),
         );
-        let mermaid = render(&graph, GraphFormat::Mermaid);
+        let mermaid = render(&graph, Format::Mermaid);
         assert!(
             mermaid.contains("terraform_prod_vpc --> terraform_prod_eks"),
             "{mermaid}"
@@ -89,7 +84,7 @@ mod tests {
             mermaid.contains("terraform_prod_eks[\"prod/eks\"]"),
             "{mermaid}"
         );
-        let dot = render(&graph, GraphFormat::Dot);
+        let dot = render(&graph, Format::Dot);
         assert!(
             dot.contains("terraform_prod_vpc -> terraform_prod_eks;"),
             "{dot}"

@@ -8,16 +8,15 @@
 //! in place atomically. Only the questionnaire and `write` touch the terminal or the disk.
 
 pub mod answers;
-pub mod app;
 pub mod blueprints;
-pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod context;
 pub mod generate;
 pub mod graph;
-pub mod manifest;
 pub mod plan;
 pub mod questionnaire;
+pub mod record;
 pub mod render;
 mod suggest;
 pub mod update;

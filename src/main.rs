@@ -4,12 +4,20 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     restore_sigpipe();
+    use openedx_devops::commands::{self, Outcome};
+    use std::io::Write as _;
     let cli = openedx_devops::cli::Cli::parse();
-    match openedx_devops::app::run(cli) {
-        Ok(openedx_devops::app::Outcome::Success) => std::process::ExitCode::SUCCESS,
-        Ok(openedx_devops::app::Outcome::Attention) => std::process::ExitCode::from(1),
+    let mut out = std::io::stdout().lock();
+    match commands::run(cli, &mut out) {
+        Ok(Outcome::Success) => std::process::ExitCode::SUCCESS,
+        Ok(Outcome::Attention) => std::process::ExitCode::from(1),
         Err(error) => {
-            eprintln!("{} {error:#}", console::style("error:").red().bold());
+            // Even a failed write to standard error must not panic.
+            let _ = writeln!(
+                std::io::stderr(),
+                "{} {error:#}",
+                console::style("error:").red().bold()
+            );
             std::process::ExitCode::from(2)
         }
     }

@@ -76,7 +76,7 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut files = Vec::new();
-    for (blueprint, _) in blueprints.iter() {
+    for (blueprint, bytes) in blueprints.iter() {
         let applying: Vec<usize> = rules
             .iter()
             .enumerate()
@@ -90,9 +90,11 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
             continue;
         }
         let applying: Vec<&CompiledRule> = applying.iter().map(|&index| &rules[index]).collect();
-        let render = applying
-            .iter()
-            .all(|compiled| compiled.rule.render != Some(false));
+        // A binary blueprint (a logo) is copied as it is: it is no template.
+        let render = crate::validate::is_text(bytes)
+            && applying
+                .iter()
+                .all(|compiled| compiled.rule.render != Some(false));
         let executable = applying
             .iter()
             .any(|compiled| compiled.rule.executable == Some(true));

@@ -44,6 +44,25 @@ pub(crate) fn safe_relative(path: &str) -> anyhow::Result<PathBuf> {
     Ok(relative.to_path_buf())
 }
 
+/// The one policy for a path that comes from a repository or a render (manifest, base, plan):
+/// relative, inside `root`, never through a symbolic link. Returns the full path.
+pub(crate) fn inside(root: &Path, path: &str) -> anyhow::Result<PathBuf> {
+    let relative = safe_relative(path)?;
+    let mut current = root.to_path_buf();
+    for component in relative.components() {
+        current.push(component);
+        if let Ok(metadata) = std::fs::symlink_metadata(&current)
+            && metadata.file_type().is_symlink()
+        {
+            anyhow::bail!(
+                "refusing to follow the symbolic link `{}`",
+                current.strip_prefix(root).unwrap_or(&current).display()
+            );
+        }
+    }
+    Ok(root.join(relative))
+}
+
 /// Creates a new file with its contents and mode (0755 or 0644, less the umask) in one go.
 pub(crate) fn create_file(
     destination: &Path,

@@ -2,33 +2,14 @@
 //! or delete is moved to a backup folder and the staged one moved into place, with a journal on
 //! disk. Any failure rolls back from the backups; an interrupted run is rolled back by the next.
 
+use super::plan::{Effect, FilePlan};
+use crate::write::inside;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Work folder of an update in progress, inside the record folder.
 const WORK_DIR: &str = ".openedx-devops/.update";
-
-/// One change to make.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Change {
-    Write {
-        path: String,
-        contents: Vec<u8>,
-        executable: bool,
-    },
-    Delete {
-        path: String,
-    },
-}
-
-impl Change {
-    fn path(&self) -> &str {
-        match self {
-            Change::Write { path, .. } | Change::Delete { path } => path,
-        }
-    }
-}
 
 /// What the journal records of each step, so a later run can undo it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -41,25 +22,6 @@ struct Journal {
 struct Step {
     path: String,
     backed_up: bool,
-}
-
-/// Checks that a recorded path is relative, stays inside the repository, and passes through no
-/// symbolic link.
-pub(crate) fn safe_path(root: &Path, path: &str) -> anyhow::Result<PathBuf> {
-    let relative = crate::write::safe_relative(path)?;
-    let mut current = root.to_path_buf();
-    for component in relative.components() {
-        current.push(component);
-        if let Ok(metadata) = std::fs::symlink_metadata(&current)
-            && metadata.file_type().is_symlink()
-        {
-            anyhow::bail!(
-                "refusing to follow the symbolic link `{}`",
-                current.strip_prefix(root).unwrap_or(&current).display()
-            );
-        }
-    }
-    Ok(root.join(relative))
 }
 
 /// Rolls back an update that was interrupted, if its journal is there. Returns whether it did.
@@ -97,12 +59,26 @@ fn roll_back(root: &Path, work: &Path, steps: &[Step]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Applies every change or none. `fail_after` injects a failure after that many steps (tests).
+/// What an update did to the repository.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Applied {
+    pub written: usize,
+    pub deleted: usize,
+}
+
+/// Carries out every effect of the plans (a record file's included) or none. `fail_after`
+/// injects a failure after that many steps (tests).
 pub(crate) fn apply(
     root: &Path,
-    changes: &[Change],
+    plans: &[&FilePlan],
     fail_after: Option<usize>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Applied> {
+    let changes: Vec<&FilePlan> = plans
+        .iter()
+        .copied()
+        .filter(|plan| plan.effect != Effect::Keep)
+        .collect();
+    let changes = changes.as_slice();
     let work = root.join(WORK_DIR);
     if work.exists() {
         fs_err::remove_dir_all(&work)?;
@@ -111,14 +87,13 @@ pub(crate) fn apply(
     fs_err::create_dir_all(&staged)?;
     // 1. Stage new contents (nothing in the repository changes yet).
     for change in changes {
-        safe_path(root, change.path())?;
-        if let Change::Write {
-            path,
+        inside(root, &change.path)?;
+        if let Effect::Write {
             contents,
             executable,
-        } = change
+        } = &change.effect
         {
-            let file = staged.join(path);
+            let file = staged.join(&change.path);
             if let Some(folder) = file.parent() {
                 fs_err::create_dir_all(folder)?;
             }
@@ -130,8 +105,8 @@ pub(crate) fn apply(
         steps: changes
             .iter()
             .map(|change| Step {
-                path: change.path().to_owned(),
-                backed_up: root.join(change.path()).exists(),
+                path: change.path.clone(),
+                backed_up: root.join(&change.path).exists(),
             })
             .collect(),
     };
@@ -145,7 +120,14 @@ pub(crate) fn apply(
     }
     fs_err::remove_dir_all(&work)?;
     remove_empty_folders(root, changes)?;
-    Ok(())
+    let deleted = changes
+        .iter()
+        .filter(|change| change.effect == Effect::Delete)
+        .count();
+    Ok(Applied {
+        written: changes.len() - deleted,
+        deleted,
+    })
 }
 
 struct SwapError {
@@ -156,7 +138,7 @@ struct SwapError {
 fn swap(
     root: &Path,
     work: &Path,
-    changes: &[Change],
+    changes: &[&FilePlan],
     fail_after: Option<usize>,
 ) -> Result<(), SwapError> {
     for (index, change) in changes.iter().enumerate() {
@@ -169,31 +151,32 @@ fn swap(
                 "injected failure after {index} steps"
             )));
         }
-        let target = root.join(change.path());
-        let backup = work.join("backup").join(change.path());
+        let target = root.join(&change.path);
+        let backup = work.join("backup").join(&change.path);
         if target.exists() {
             if let Some(folder) = backup.parent() {
                 fs_err::create_dir_all(folder).map_err(|e| fail(e.into()))?;
             }
             fs_err::rename(&target, &backup).map_err(|e| fail(e.into()))?;
         }
-        if let Change::Write { path, .. } = change {
+        if let Effect::Write { .. } = change.effect {
             if let Some(folder) = target.parent() {
                 fs_err::create_dir_all(folder).map_err(|e| fail(e.into()))?;
             }
-            fs_err::rename(work.join("staged").join(path), &target).map_err(|e| fail(e.into()))?;
+            fs_err::rename(work.join("staged").join(&change.path), &target)
+                .map_err(|e| fail(e.into()))?;
         }
     }
     Ok(())
 }
 
 /// Removes the folders that deleting files left empty (no residue), up to the root.
-fn remove_empty_folders(root: &Path, changes: &[Change]) -> anyhow::Result<()> {
+fn remove_empty_folders(root: &Path, changes: &[&FilePlan]) -> anyhow::Result<()> {
     for change in changes {
-        let Change::Delete { path } = change else {
+        if change.effect != Effect::Delete {
             continue;
-        };
-        let mut folder = root.join(path);
+        }
+        let mut folder = root.join(&change.path);
         while folder.pop() && folder != root {
             let empty = fs_err::read_dir(&folder).is_ok_and(|mut entries| entries.next().is_none());
             if !empty {
@@ -218,22 +201,20 @@ mod tests {
         dir
     }
 
-    fn changes() -> Vec<Change> {
+    fn changes() -> Vec<FilePlan> {
+        use super::super::plan::Action;
+        let mut delete = FilePlan::new("env/dev/b.txt", Action::Delete);
+        delete.effect = Effect::Delete;
         vec![
-            Change::Write {
-                path: "a.txt".into(),
-                contents: b"new a".to_vec(),
-                executable: false,
-            },
-            Change::Write {
-                path: "new/c.txt".into(),
-                contents: b"c".to_vec(),
-                executable: true,
-            },
-            Change::Delete {
-                path: "env/dev/b.txt".into(),
-            },
+            FilePlan::new("a.txt", Action::Update).writing(b"new a".to_vec(), false),
+            FilePlan::new("new/c.txt", Action::Create).writing(b"c".to_vec(), true),
+            delete,
+            FilePlan::new("kept.txt", Action::Modified),
         ]
+    }
+
+    fn refs(plans: &[FilePlan]) -> Vec<&FilePlan> {
+        plans.iter().collect()
     }
 
     fn read(root: &Path, path: &str) -> Option<String> {
@@ -243,7 +224,14 @@ mod tests {
     #[test]
     fn applies_everything_and_leaves_no_residue() {
         let dir = repo();
-        apply(dir.path(), &changes(), None).unwrap();
+        let applied = apply(dir.path(), &refs(&changes()), None).unwrap();
+        assert_eq!(
+            applied,
+            Applied {
+                written: 2,
+                deleted: 1
+            }
+        );
         assert_eq!(read(dir.path(), "a.txt").as_deref(), Some("new a"));
         assert_eq!(read(dir.path(), "new/c.txt").as_deref(), Some("c"));
         assert!(
@@ -255,9 +243,9 @@ mod tests {
 
     #[test]
     fn a_failure_at_any_step_leaves_the_repository_as_it_was() {
-        for step in 0..changes().len() {
+        for step in 0..3 {
             let dir = repo();
-            assert!(apply(dir.path(), &changes(), Some(step)).is_err());
+            assert!(apply(dir.path(), &refs(&changes()), Some(step)).is_err());
             assert_eq!(
                 read(dir.path(), "a.txt").as_deref(),
                 Some("old a"),
@@ -285,9 +273,10 @@ mod tests {
         let journal = Journal {
             steps: all
                 .iter()
+                .filter(|c| c.effect != Effect::Keep)
                 .map(|c| Step {
-                    path: c.path().into(),
-                    backed_up: root.join(c.path()).exists(),
+                    path: c.path.clone(),
+                    backed_up: root.join(&c.path).exists(),
                 })
                 .collect(),
         };
@@ -313,20 +302,19 @@ mod tests {
     fn paths_leaving_the_repository_or_through_links_are_refused() {
         let dir = repo();
         for path in ["../x", "/etc/passwd", "a/../../x", ""] {
-            assert!(safe_path(dir.path(), path).is_err(), "{path}");
+            assert!(inside(dir.path(), path).is_err(), "{path}");
         }
         #[cfg(unix)]
         {
             let outside = tempfile::tempdir().unwrap();
             std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
-            assert!(safe_path(dir.path(), "link/x.txt").is_err());
+            assert!(inside(dir.path(), "link/x.txt").is_err());
             let error = apply(
                 dir.path(),
-                &[Change::Write {
-                    path: "link/x.txt".into(),
-                    contents: vec![],
-                    executable: false,
-                }],
+                &[
+                    &FilePlan::new("link/x.txt", super::super::plan::Action::Create)
+                        .writing(vec![], false),
+                ],
                 None,
             )
             .unwrap_err();

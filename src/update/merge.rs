@@ -20,7 +20,7 @@ pub fn merge(path: &str, base: &str, ours: &str, theirs: &str) -> Merged {
     match diffy::merge(base, ours, theirs) {
         Ok(text) => {
             // A clean line merge can still break a file's syntax: hand it to a person.
-            match crate::validate::check_syntax(path, &text) {
+            match crate::validate::syntax_error(path, &text) {
                 Some(finding) => Merged::Conflict {
                     text: whole_file_conflict(ours, theirs),
                     reason: format!(

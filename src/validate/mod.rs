@@ -1,146 +1,392 @@
-//! Validation of a rendered tree in memory, before anything is written: every HCL, YAML and
-//! JSON file parses, and text is canonical. Pure checks; each finding names file and line.
+//! Validation, one stage for a render in memory (before `new` and `update` write it) and for a
+//! repository on disk (`check`): a table of checks ([`CHECKS`]), each a pure function over the
+//! files, each with the scopes it runs in. Returns a [`Report`]; its [`Status`] comes from the
+//! severities of the findings alone. Needs no network, no Terraform, no credentials; writes
+//! nothing, and reads the disk only in [`read_repository`].
+//!
+//! The checks:
+//! 1. [`syntax`]: what each file holds ([`FileKind`]), LF UTF-8 text, HCL, YAML and JSON parse;
+//!    in a render, canonical text too.
+//! 2. [`terragrunt`]: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
+//! 3. [`wiring`]: unit inputs against module variables; `var.`/`local.`/`module.` references.
+//! 4. [`registry`]: terraform-aws-modules calls against the embedded interface catalog.
+//! 5. [`workflows`]: GitHub Actions structure, `${{ }}` expressions, no long-lived AWS keys.
+//! 6. [`tutor`]: Tutor settings and hosts per environment; no secret values anywhere.
+//! 7. [`consistency`]: environment folders and edits against `.openedx-devops/` (repositories).
 
-mod data;
-pub(crate) mod hcl;
-mod text;
+mod consistency;
+mod constraint;
+mod eval;
+mod finding;
+mod registry;
+mod syntax;
+mod terraform;
+mod terragrunt;
+mod tree;
+mod tutor;
+mod wiring;
+mod workflows;
+mod yaml;
 
+pub use finding::{CheckKind, Counts, Finding, Report, Severity, Status};
+pub(crate) use syntax::is_text;
+pub use syntax::syntax_error;
+
+use crate::answers::Answers;
+use crate::context::{Context, EnvironmentContext};
+use crate::record::MANIFEST_PATH;
 use crate::render::RenderedTree;
-use std::fmt;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tree::Tree;
 
-/// One defect in one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub path: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_location(f, &self.path, self.line, self.column)?;
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// `path`, `path:line` or `path:line:column`, as editors and terminals link them.
-pub(crate) fn write_location(
-    f: &mut fmt::Formatter<'_>,
-    path: &str,
-    line: Option<usize>,
-    column: Option<usize>,
-) -> fmt::Result {
-    write!(f, "{path}")?;
-    if let Some(line) = line {
-        write!(f, ":{line}")?;
-        if let Some(column) = column {
-            write!(f, ":{column}")?;
-        }
-    }
-    Ok(())
-}
-
-/// What kind of content a path holds, by its name.
+/// What is being validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FileKind {
-    Hcl,
-    Yaml,
-    Json,
-    /// Compressed data (the update base): not text, not checked here.
-    Binary,
-    Other,
+pub enum Scope {
+    /// A render in memory, before it is written: every finding is a defect of the blueprints.
+    Render,
+    /// A repository on disk, edited by people.
+    Repository,
 }
 
-pub(crate) fn file_kind(path: &str) -> FileKind {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let extension = name.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
-    match extension {
-        "tf" | "hcl" | "tfvars" => FileKind::Hcl,
-        "yml" | "yaml" => FileKind::Yaml,
-        "json" => FileKind::Json,
-        "gz" => FileKind::Binary,
-        _ => FileKind::Other,
-    }
+/// One check of the table.
+pub(crate) struct Check {
+    pub kind: CheckKind,
+    /// Runs on a render as well as on a repository (`false`: on a repository only).
+    pub on_render: bool,
+    pub run: fn(&Input<'_>) -> Vec<Finding>,
 }
 
-/// Checks one file's contents; returns its findings.
-pub fn check_file(path: &str, contents: &[u8]) -> Vec<Finding> {
-    check_file_with(path, contents, true)
+/// Every check, in the order of the module docs.
+pub(crate) const CHECKS: &[Check] = &[
+    Check {
+        kind: CheckKind::Syntax,
+        on_render: true,
+        run: |input| {
+            let mut findings = syntax::check(input.tree, input.scope == Scope::Render);
+            findings.extend(syntax::hcl_errors(input.parsed));
+            findings
+        },
+    },
+    Check {
+        kind: CheckKind::Terragrunt,
+        on_render: true,
+        run: |input| {
+            let mut findings = input.unit_findings.clone();
+            findings.extend(terragrunt::check(
+                input.parsed,
+                &input.units,
+                &input.modules,
+            ));
+            findings
+        },
+    },
+    Check {
+        kind: CheckKind::Wiring,
+        on_render: true,
+        run: |input| wiring::check(input.parsed, &input.units, &input.modules),
+    },
+    Check {
+        kind: CheckKind::Registry,
+        on_render: true,
+        run: |input| registry::check(input.parsed, &input.modules),
+    },
+    Check {
+        kind: CheckKind::Workflow,
+        on_render: true,
+        run: |input| workflows::check(input.tree),
+    },
+    Check {
+        kind: CheckKind::Tutor,
+        on_render: true,
+        run: |input| tutor::check(input.tree, input.parsed, input.environments.as_deref()),
+    },
+    Check {
+        kind: CheckKind::Answers,
+        on_render: false,
+        run: |input| {
+            let mut findings = Vec::new();
+            match &input.answers {
+                Ok(answers) => findings.extend(consistency::environments(input.tree, answers)),
+                Err(finding) => findings.push(finding.clone()),
+            }
+            match consistency::manifest(input.tree) {
+                Ok(manifest) => findings.extend(consistency::edits(input.tree, &manifest)),
+                Err(finding) => findings.push(finding),
+            }
+            findings
+        },
+    },
+];
+
+/// What the checks read, computed once: the files, their HCL parsed, the local modules and
+/// Terragrunt units, the recorded answers.
+pub(crate) struct Input<'a> {
+    scope: Scope,
+    tree: &'a Tree<'a>,
+    parsed: &'a terraform::Parsed<'a>,
+    modules: BTreeMap<String, terraform::Module<'a>>,
+    units: Vec<terragrunt::Unit<'a>>,
+    unit_findings: Vec<Finding>,
+    answers: Result<Answers, Finding>,
+    environments: Option<Vec<EnvironmentContext>>,
 }
 
-/// [`check_file`], leaving out HCL syntax when the caller parses HCL itself.
-fn check_file_with(path: &str, contents: &[u8], hcl_syntax: bool) -> Vec<Finding> {
-    if file_kind(path) == FileKind::Binary {
-        return Vec::new();
-    }
-    let Ok(text) = std::str::from_utf8(contents) else {
-        return vec![Finding {
-            path: path.to_owned(),
-            line: None,
-            column: None,
-            message: "is not UTF-8 text".into(),
-        }];
+/// Runs every check of a scope over a tree. The checks only read: they run side by side.
+fn run(tree: &Tree<'_>, scope: Scope, unread: Vec<Finding>) -> Report {
+    let parsed = terraform::Parsed::parse(tree);
+    let modules = terraform::modules(&parsed);
+    let (units, unit_findings) = terragrunt::units(tree, &parsed);
+    let answers = consistency::answers(tree);
+    let environments = answers
+        .as_ref()
+        .ok()
+        .map(|answers| Context::new(answers, &serde_json::Value::Null).environments);
+    let input = Input {
+        scope,
+        tree,
+        parsed: &parsed,
+        modules,
+        units,
+        unit_findings,
+        answers,
+        environments,
     };
-    let mut findings = text::check(path, text);
-    if hcl_syntax || file_kind(path) != FileKind::Hcl {
-        findings.extend(check_syntax(path, text));
+    let checks = CHECKS
+        .iter()
+        .filter(|check| scope == Scope::Repository || check.on_render);
+    let mut findings = unread;
+    std::thread::scope(|threads| {
+        let running: Vec<_> = checks
+            .map(|check| (check.kind, threads.spawn(|| (check.run)(&input))))
+            .collect();
+        for (kind, thread) in running {
+            match thread.join() {
+                Ok(found) => findings.extend(found),
+                Err(_) => findings.push(Finding::fatal(
+                    kind,
+                    "",
+                    format!("the {kind:?} check failed (a bug in openedx-devops)"),
+                )),
+            }
+        }
+    });
+    Report::new(findings, tree.len())
+}
+
+/// Validates a render before it is written. Any error is a defect of the blueprints, never of
+/// the answers; warnings are left to `check`.
+pub fn check_render(tree: &RenderedTree) -> Report {
+    run(&Tree::from_rendered(tree), Scope::Render, Vec::new())
+}
+
+/// Validates a repository's files held in memory (path -> bytes), as [`check_repository`] does
+/// once it has read them.
+pub fn check_files(files: &BTreeMap<String, Vec<u8>>) -> Report {
+    run(&Tree::from_files(files), Scope::Repository, Vec::new())
+}
+
+/// Reads a repository folder and validates it. An error when the folder cannot be read or holds
+/// no record of openedx-devops.
+pub fn check_repository(dir: &Path) -> anyhow::Result<Report> {
+    let folder = read_repository(dir)?;
+    let tree = Tree::from_files(&folder.files);
+    let unread = folder.findings.len();
+    let mut report = run(&tree, Scope::Repository, folder.findings);
+    report.files += unread;
+    Ok(report)
+}
+
+/// Reads every file of a generated repository (see [`tree::read_folder`]); refuses a folder
+/// that has no manifest.
+fn read_repository(dir: &Path) -> anyhow::Result<tree::Folder> {
+    let folder = tree::read_folder(dir)?;
+    let has_manifest = folder.files.contains_key(MANIFEST_PATH)
+        || folder
+            .findings
+            .iter()
+            .any(|finding| finding.path == MANIFEST_PATH);
+    if !has_manifest {
+        anyhow::bail!(
+            "`{}` is not a repository generated by openedx-devops: it has no `{MANIFEST_PATH}` (create one with `openedx-devops new`)",
+            dir.display()
+        );
     }
-    findings
+    Ok(folder)
 }
 
-/// The syntax error of a text file of a known kind (HCL, YAML, JSON), if it has one.
-pub fn check_syntax(path: &str, text: &str) -> Option<Finding> {
-    let syntax = match file_kind(path) {
-        FileKind::Hcl => hcl::check(text),
-        FileKind::Yaml => data::check_yaml(text),
-        FileKind::Json => data::check_json(text),
-        FileKind::Binary | FileKind::Other => None,
-    };
-    syntax.map(|(line, column, message)| Finding {
-        path: path.to_owned(),
-        line,
-        column,
-        message,
-    })
+/// The Terragrunt units of a repository folder and the units each depends on (folders relative
+/// to the repository root), for `graph`.
+pub fn unit_graph(
+    root: &Path,
+) -> anyhow::Result<BTreeMap<String, std::collections::BTreeSet<String>>> {
+    let folder = tree::read_folder(root)?;
+    let view = Tree::from_files(&folder.files);
+    let parsed = terraform::Parsed::parse(&view);
+    let (units, _) = terragrunt::units(&view, &parsed);
+    Ok(units
+        .iter()
+        .map(|unit| {
+            let targets = unit
+                .dependencies
+                .iter()
+                .filter_map(|dependency| dependency.target.clone())
+                .collect();
+            (unit.dir.to_owned(), targets)
+        })
+        .collect())
 }
 
-/// Checks every file of a rendered tree; `hcl_syntax: false` leaves HCL syntax to a caller that
-/// parses HCL itself (`check` does, once, for its deeper checks).
-pub(crate) fn check_tree(tree: &RenderedTree, hcl_syntax: bool) -> Vec<Finding> {
-    tree.iter()
-        .flat_map(|(path, file)| check_file_with(path, &file.contents, hcl_syntax))
+/// A small, correct repository in memory for the checks' tests to plant defects in.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::collections::BTreeMap;
+
+    pub(crate) const ROOT_HCL: &str = "locals {\n  global = read_terragrunt_config(find_in_parent_folders(\"global.hcl\")).locals\n  env    = try(read_terragrunt_config(find_in_parent_folders(\"env.hcl\")).locals, null)\n}\n\ninputs = {\n  tags = local.global.tags\n}\n";
+    pub(crate) const GLOBAL_HCL: &str = "locals {\n  tags = {}\n}\n";
+    pub(crate) const ENV_HCL: &str = "locals {\n  name = \"prod\"\n}\n";
+    pub(crate) const VPC_UNIT: &str = "include \"root\" {\n  path   = find_in_parent_folders(\"root.hcl\")\n  expose = true\n}\n\nterraform {\n  source = \"${get_repo_root()}/terraform/modules/vpc\"\n}\n\ninputs = {\n  name = \"prod\"\n  cidr = \"10.0.0.0/16\"\n}\n";
+    pub(crate) const EKS_UNIT: &str = "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n\nterraform {\n  source = \"${get_terragrunt_dir()}/../../../modules//eks\"\n}\n\ndependency \"vpc\" {\n  config_path = \"../vpc\"\n}\n\ninputs = {\n  vpc_id = dependency.vpc.outputs.vpc_id\n}\n";
+    pub(crate) const SHARED_UNIT: &str = "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n\nterraform {\n  source = \"../../modules/ecr\"\n}\n";
+    pub(crate) const VPC_VARIABLES: &str = "variable \"name\" {\n  type = string\n}\n\nvariable \"cidr\" {\n  type = string\n}\n\nvariable \"tags\" {\n  type    = map(string)\n  default = {}\n}\n";
+    pub(crate) const VPC_MAIN: &str = "module \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"6.6.0\"\n\n  name = var.name\n  cidr = var.cidr\n  tags = var.tags\n\n  enable_nat_gateway = true\n}\n\noutput \"vpc_id\" {\n  value = module.vpc.vpc_id\n}\n";
+    pub(crate) const EKS_MAIN: &str = "variable \"vpc_id\" {\n  type = string\n}\n\nlocals {\n  vpc = var.vpc_id\n}\n\noutput \"vpc\" {\n  value = local.vpc\n}\n";
+    pub(crate) const ECR_MAIN: &str = "variable \"tags\" {\n  type = map(string)\n}\n";
+
+    /// path -> text of the good repository.
+    pub(crate) fn files() -> BTreeMap<String, String> {
+        [
+            ("terraform/root.hcl", ROOT_HCL),
+            ("terraform/global.hcl", GLOBAL_HCL),
+            ("terraform/environments/prod/env.hcl", ENV_HCL),
+            ("terraform/environments/prod/vpc/terragrunt.hcl", VPC_UNIT),
+            ("terraform/environments/prod/eks/terragrunt.hcl", EKS_UNIT),
+            ("terraform/shared/ecr/terragrunt.hcl", SHARED_UNIT),
+            ("terraform/modules/vpc/variables.tf", VPC_VARIABLES),
+            ("terraform/modules/vpc/main.tf", VPC_MAIN),
+            ("terraform/modules/eks/main.tf", EKS_MAIN),
+            ("terraform/modules/ecr/main.tf", ECR_MAIN),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path.to_owned(), text.to_owned()))
         .collect()
+    }
+
+    /// The good repository with one file replaced (or added).
+    pub(crate) fn with(path: &str, text: &str) -> BTreeMap<String, Vec<u8>> {
+        let mut files = files();
+        files.insert(path.to_owned(), text.to_owned());
+        bytes(files)
+    }
+
+    pub(crate) fn bytes(files: BTreeMap<String, String>) -> BTreeMap<String, Vec<u8>> {
+        files
+            .into_iter()
+            .map(|(path, text)| (path, text.into_bytes()))
+            .collect()
+    }
+
+    /// Checks 2-4 on a tree.
+    pub(crate) fn terraform_findings(files: &BTreeMap<String, Vec<u8>>) -> Vec<super::Finding> {
+        let tree = super::Tree::from_files(files);
+        let parsed = super::terraform::Parsed::parse(&tree);
+        let modules = super::terraform::modules(&parsed);
+        let (units, mut findings) = super::terragrunt::units(&tree, &parsed);
+        findings.extend(super::terragrunt::check(&parsed, &units, &modules));
+        findings.extend(super::wiring::check(&parsed, &units, &modules));
+        findings.extend(super::registry::check(&parsed, &modules));
+        super::Report::new(findings, 0).findings
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::RenderedFile;
 
-    #[test]
-    fn findings_name_file_and_line() {
-        let findings = check_file("terraform/a.tf", b"resource \"x\" \"y\" {\n  a =\n}\n");
-        assert_eq!(findings.len(), 1, "{findings:?}");
-        assert_eq!(findings[0].path, "terraform/a.tf");
-        assert!(findings[0].line.is_some());
-        let yaml = check_file("w.yml", b"a: [\n");
-        assert_eq!(yaml.len(), 1);
-        let json = check_file("x.json", b"{\"a\": }\n");
-        assert_eq!(json[0].line, Some(1));
+    fn render_of(files: &[(&str, &[u8])]) -> RenderedTree {
+        files
+            .iter()
+            .map(|(path, bytes)| {
+                (
+                    (*path).to_owned(),
+                    RenderedFile {
+                        contents: bytes.to_vec(),
+                        executable: false,
+                    },
+                )
+            })
+            .collect()
     }
 
     #[test]
-    fn good_files_pass() {
-        assert!(check_file("a.hcl", b"locals {\n  a = \"${b}-x\"\n}\n").is_empty());
-        assert!(check_file("a.yml", b"on:\n  push: {}\n").is_empty());
-        assert!(check_file("a.md", b"# Title\n").is_empty());
+    fn the_fixture_is_clean() {
+        let findings = fixture::terraform_findings(&fixture::bytes(fixture::files()));
+        assert!(findings.is_empty(), "{findings:#?}");
     }
 
     #[test]
-    fn binary_content_is_a_finding() {
-        assert_eq!(
-            check_file("a.md", &[0xff, 0xfe])[0].message,
-            "is not UTF-8 text"
-        );
+    fn a_render_reports_broken_hcl_once_and_canonical_text() {
+        let tree = render_of(&[
+            ("terraform/a.tf", b"locals {\n  a =\n}\n"),
+            ("README.md", b"trailing \n"),
+        ]);
+        let report = check_render(&tree);
+        let broken: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.path == "terraform/a.tf")
+            .collect();
+        assert_eq!(broken.len(), 1, "{report:?}");
+        assert!(broken[0].message.contains("HCL does not parse"));
+        assert!(report.findings.iter().any(|f| f.path == "README.md"));
+    }
+
+    #[test]
+    fn a_binary_file_passes_in_a_render_as_in_a_repository() {
+        // Pins the bug where a theme logo made `new` fail while `check` accepted it.
+        let logo: &[u8] = &[
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d,
+        ];
+        let report = check_render(&render_of(&[("ci/themes/logo.png", logo)]));
+        assert!(report.findings.is_empty(), "{report:?}");
+    }
+
+    #[test]
+    fn the_status_comes_from_severities_not_from_messages() {
+        let with = |severity: Severity| {
+            Report::new(
+                vec![Finding::new(
+                    severity,
+                    CheckKind::Syntax,
+                    "a",
+                    "any words at all",
+                )],
+                1,
+            )
+            .status()
+        };
+        assert_eq!(with(Severity::Fatal), Status::Incomplete);
+        assert_eq!(with(Severity::Error), Status::Findings);
+        assert_eq!(with(Severity::Warning), Status::Findings);
+        assert_eq!(with(Severity::Info), Status::Clean);
+    }
+
+    #[test]
+    fn every_check_kind_but_reading_is_in_the_table_once() {
+        let kinds: Vec<CheckKind> = CHECKS.iter().map(|check| check.kind).collect();
+        let mut unique = kinds.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(kinds.len(), unique.len(), "{kinds:?}");
+        assert!(!kinds.contains(&CheckKind::Read));
+    }
+
+    #[test]
+    fn a_folder_without_a_manifest_is_not_a_repository() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.txt"), "a\n").unwrap();
+        let error = check_repository(root.path()).unwrap_err();
+        assert!(format!("{error}").contains("not a repository generated by openedx-devops"));
     }
 }

@@ -1,13 +1,19 @@
-//! What `check` reports: a [`Finding`] (file, line, column, severity, message, fix) and the
-//! [`Report`] that prints them as text or JSON. Holds no check logic.
+//! What validation reports: a [`Finding`] (file, line, column, severity, check, message, fix)
+//! and the [`Report`] that prints them as text or JSON and says how the run ended. Holds no
+//! check logic.
 
 use serde::Serialize;
 use std::fmt;
 
-/// How much a finding matters. Errors and warnings make `check` exit 1; information does not.
+/// How much a finding matters. The exit status of `check` comes from these alone: a fatal
+/// finding is exit 2 (the repository could not be fully checked), errors and warnings exit 1,
+/// information exit 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A file could not be read as what it must be (not UTF-8, CRLF, too large, unreadable), so
+    /// the checks that need it did not run.
+    Fatal,
     Error,
     Warning,
     Info,
@@ -16,10 +22,20 @@ pub enum Severity {
 impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Fatal => "fatal",
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",
         }
+    }
+
+    pub fn is_fatal(self) -> bool {
+        self == Severity::Fatal
+    }
+
+    /// Errors and fatal findings: what a render may not have.
+    pub fn is_error(self) -> bool {
+        self <= Severity::Error
     }
 }
 
@@ -29,8 +45,10 @@ impl Severity {
 pub enum CheckKind {
     /// Reading the folder: size, encoding, permissions.
     Read,
-    /// 1: every HCL, YAML and JSON file parses.
+    /// 1: every HCL, YAML and JSON file parses; text is LF UTF-8.
     Syntax,
+    /// A render's text is canonical: final newline, no trailing white space.
+    Text,
     /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
     Terragrunt,
     /// 3: unit inputs against module variables; references inside local modules.
@@ -77,6 +95,14 @@ impl Finding {
         }
     }
 
+    pub(crate) fn fatal(
+        check: CheckKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(Severity::Fatal, check, path, message)
+    }
+
     pub(crate) fn error(
         check: CheckKind,
         path: impl Into<String>,
@@ -121,32 +147,6 @@ impl Finding {
         self
     }
 
-    /// The existing syntax finding of `validate`, as an error of `check`.
-    pub(crate) fn from_validate(check: CheckKind, finding: crate::validate::Finding) -> Finding {
-        // Parser messages may go on with a source excerpt; the first line says it all.
-        let message = finding
-            .message
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        Finding::error(check, finding.path, message).at(finding.line, finding.column)
-    }
-
-    /// This finding as the plain finding `validate` and `generate` use.
-    pub fn to_validate(&self) -> crate::validate::Finding {
-        let mut message = self.message.clone();
-        if let Some(help) = &self.help {
-            message.push_str(&format!(" (help: {help})"));
-        }
-        crate::validate::Finding {
-            path: self.path.clone(),
-            line: self.line,
-            column: self.column,
-            message,
-        }
-    }
-
     fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
         (
             &self.path,
@@ -161,13 +161,30 @@ impl Finding {
 impl fmt::Display for Finding {
     /// `path:line:column: severity: message`, and the fix on the next line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::validate::write_location(f, &self.path, self.line, self.column)?;
+        write_location(f, &self.path, self.line, self.column)?;
         write!(f, ": {}: {}", self.severity.as_str(), self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\n    help: {help}")?;
         }
         Ok(())
     }
+}
+
+/// `path`, `path:line` or `path:line:column`, as editors and terminals link them.
+fn write_location(
+    f: &mut fmt::Formatter<'_>,
+    path: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+) -> fmt::Result {
+    write!(f, "{path}")?;
+    if let Some(line) = line {
+        write!(f, ":{line}")?;
+        if let Some(column) = column {
+            write!(f, ":{column}")?;
+        }
+    }
+    Ok(())
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -185,6 +202,7 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// Counts of findings by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    pub fatal: usize,
     pub error: usize,
     pub warning: usize,
     pub info: usize,
@@ -206,6 +224,7 @@ impl Report {
         let mut counts = Counts::default();
         for finding in &findings {
             match finding.severity {
+                Severity::Fatal => counts.fatal += 1,
                 Severity::Error => counts.error += 1,
                 Severity::Warning => counts.warning += 1,
                 Severity::Info => counts.info += 1,
@@ -220,7 +239,36 @@ impl Report {
 
     /// Clean: no error and no warning (information alone is clean).
     pub fn is_clean(&self) -> bool {
-        self.counts.error == 0 && self.counts.warning == 0
+        self.status() == Status::Clean
+    }
+
+    /// How the run ended, from the severities of its findings alone.
+    pub fn status(&self) -> Status {
+        let Counts {
+            fatal,
+            error,
+            warning,
+            info: _,
+        } = self.counts;
+        if fatal > 0 {
+            Status::Incomplete
+        } else if error + warning > 0 {
+            Status::Findings
+        } else {
+            Status::Clean
+        }
+    }
+
+    /// The files with a fatal finding: those the checks could not read.
+    pub fn unreadable(&self) -> Vec<&str> {
+        let mut paths: Vec<&str> = self
+            .findings
+            .iter()
+            .filter(|finding| finding.severity.is_fatal())
+            .map(|finding| finding.path.as_str())
+            .collect();
+        paths.dedup();
+        paths
     }
 
     /// The findings, one per line, then a summary line.
@@ -231,6 +279,7 @@ impl Report {
             text.push('\n');
         }
         let Counts {
+            fatal,
             error,
             warning,
             info,
@@ -238,8 +287,13 @@ impl Report {
         if self.findings.is_empty() {
             text.push_str(&format!("checked {} files: no findings\n", self.files));
         } else {
+            let fatal = if fatal > 0 {
+                format!("{fatal} fatal, ")
+            } else {
+                String::new()
+            };
             text.push_str(&format!(
-                "checked {} files: {}, {}, {}\n",
+                "checked {} files: {fatal}{}, {}, {}\n",
                 self.files,
                 plural(error, "error"),
                 plural(warning, "warning"),
@@ -255,6 +309,17 @@ impl Report {
         text.push('\n');
         text
     }
+}
+
+/// How a validation run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No error and no warning.
+    Clean,
+    /// Errors or warnings: a person has something to fix.
+    Findings,
+    /// A file could not be read as it must be, so the repository was not fully checked.
+    Incomplete,
 }
 
 fn plural(count: usize, word: &str) -> String {
@@ -301,6 +366,7 @@ mod tests {
         assert_eq!(
             report.counts,
             Counts {
+                fatal: 0,
                 error: 1,
                 warning: 0,
                 info: 1

@@ -4,11 +4,11 @@
 //! id, a private key block).
 
 use super::finding::{CheckKind, Finding};
+use super::syntax::{is_hcl, is_yaml};
 use super::terraform::{Parsed, start};
 use super::tree::Tree;
 use super::yaml::{self, Node, Yaml, place};
 use crate::context::EnvironmentContext;
-use crate::validate::{FileKind, file_kind};
 use hcl::edit::expr::{Expression, ObjectKey, ObjectValue};
 use hcl::edit::structure::Attribute;
 use hcl::edit::visit::{self, Visit};
@@ -209,26 +209,22 @@ fn secrets(tree: &Tree, parsed: &Parsed) -> Vec<Finding> {
             continue;
         };
         findings.extend(secret_text(path, text));
-        match file_kind(path) {
-            FileKind::Yaml => {
-                if let Ok(documents) = yaml::parse(text) {
-                    for document in &documents {
-                        secret_yaml(path, document, &mut findings);
-                    }
+        if is_yaml(path) {
+            if let Ok(documents) = yaml::parse(text) {
+                for document in &documents {
+                    secret_yaml(path, document, &mut findings);
                 }
             }
-            FileKind::Hcl => {
-                if let Some(file) = parsed.get(path) {
-                    let mut visitor = HclSecrets {
-                        path,
-                        text,
-                        findings: Vec::new(),
-                    };
-                    visitor.visit_body(&file.body);
-                    findings.extend(visitor.findings);
-                }
-            }
-            _ => {}
+        } else if is_hcl(path)
+            && let Some(file) = parsed.get(path)
+        {
+            let mut visitor = HclSecrets {
+                path,
+                text,
+                findings: Vec::new(),
+            };
+            visitor.visit_body(&file.body);
+            findings.extend(visitor.findings);
         }
     }
     findings

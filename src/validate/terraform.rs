@@ -2,8 +2,8 @@
 //! know of each local Terraform module (a folder of `.tf` files): its variables, outputs,
 //! locals, module calls and the `var.`/`local.`/`module.` references it makes. Pure.
 
+use super::syntax::is_hcl;
 use super::tree::{Tree, parent};
-use crate::validate::{FileKind, file_kind};
 use hcl::edit::expr::{Expression, TraversalOperator};
 use hcl::edit::structure::{Block, Body};
 use hcl::edit::visit::{self, Visit};
@@ -28,17 +28,17 @@ pub(crate) struct HclFile<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct Parsed<'a> {
     pub files: BTreeMap<&'a str, HclFile<'a>>,
-    pub errors: Vec<(&'a str, crate::validate::hcl::Located)>,
+    pub errors: Vec<(&'a str, super::syntax::Located)>,
 }
 
 impl<'a> Parsed<'a> {
     pub(crate) fn parse(tree: &Tree<'a>) -> Parsed<'a> {
         let mut parsed = Parsed::default();
-        for path in tree.paths().filter(|path| file_kind(path) == FileKind::Hcl) {
+        for path in tree.paths().filter(|path| is_hcl(path)) {
             let Some(text) = tree.text(path) else {
                 continue;
             };
-            match crate::validate::hcl::parse(text) {
+            match super::syntax::parse_hcl(text) {
                 Ok(body) => {
                     parsed.files.insert(path, HclFile { text, body });
                 }

@@ -163,7 +163,7 @@ pub(crate) fn read_folder(root: &Path) -> anyhow::Result<Folder> {
                 return Err(error).with_context(|| format!("cannot check `{}`", root.display()));
             }
             Err(error) => {
-                folder.findings.push(Finding::error(
+                folder.findings.push(Finding::fatal(
                     CheckKind::Read,
                     relative.clone(),
                     format!("cannot read this folder: {}", error.kind()),
@@ -198,7 +198,7 @@ fn read_one(file: &Path, path: String, folder: &mut Folder) {
     let size = fs_err::metadata(file).map(|metadata| metadata.len());
     match size {
         Ok(size) if size > MAX_FILE_BYTES => folder.findings.push(
-            Finding::warning(
+            Finding::fatal(
                 CheckKind::Read,
                 path,
                 format!("is {size} bytes, larger than the 4 MiB `check` reads; not checked"),
@@ -209,13 +209,13 @@ fn read_one(file: &Path, path: String, folder: &mut Folder) {
             Ok(bytes) => {
                 folder.files.insert(path, bytes);
             }
-            Err(error) => folder.findings.push(Finding::error(
+            Err(error) => folder.findings.push(Finding::fatal(
                 CheckKind::Read,
                 path,
                 format!("cannot read this file: {}", error.kind()),
             )),
         },
-        Err(error) => folder.findings.push(Finding::error(
+        Err(error) => folder.findings.push(Finding::fatal(
             CheckKind::Read,
             path,
             format!("cannot read this file: {}", error.kind()),

@@ -671,8 +671,8 @@ impl Visit for DependencyReferences {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::finding::Severity;
-    use crate::check::fixture::{self, terraform_findings};
+    use crate::validate::finding::Severity;
+    use crate::validate::fixture::{self, terraform_findings};
 
     const EKS: &str = "terraform/environments/prod/eks/terragrunt.hcl";
     const VPC: &str = "terraform/environments/prod/vpc/terragrunt.hcl";

@@ -52,7 +52,7 @@ fn catalog() -> &'static CatalogFile {
     static CATALOG: OnceLock<CatalogFile> = OnceLock::new();
     CATALOG.get_or_init(|| {
         serde_json::from_str(include_str!("interfaces.json"))
-            .expect("src/check/interfaces.json is valid (tested)")
+            .expect("src/validate/interfaces.json is valid (tested)")
     })
 }
 
@@ -294,7 +294,7 @@ fn check_call(parsed: &Parsed, call: &ModuleCall) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::tree::Tree;
+    use crate::validate::tree::Tree;
 
     fn run(main_tf: &str) -> Vec<Finding> {
         let files: BTreeMap<String, Vec<u8>> =
@@ -422,10 +422,10 @@ mod tests {
         assert_eq!(registry_address("git::https://x/y.git"), None);
     }
 
-    /// Regenerates `src/check/interfaces.json` from `../shared/module-interfaces` (see its
+    /// Regenerates `src/validate/interfaces.json` from `../shared/module-interfaces` (see its
     /// README.md): names and required flags only, identical variable sets stored once.
     #[test]
-    #[ignore = "regenerates src/check/interfaces.json from ../shared/module-interfaces"]
+    #[ignore = "regenerates src/validate/interfaces.json from ../shared/module-interfaces"]
     fn regenerate_interfaces_json() {
         #[derive(Deserialize)]
         struct SourceFile {
@@ -500,6 +500,6 @@ mod tests {
         text.push_str("}\n}\n");
         let parsed: CatalogFile = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed.modules.len(), CATALOGUED.len());
-        std::fs::write(root.join("src/check/interfaces.json"), text).unwrap();
+        std::fs::write(root.join("src/validate/interfaces.json"), text).unwrap();
     }
 }

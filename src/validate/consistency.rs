@@ -5,7 +5,7 @@
 use super::finding::{CheckKind, Finding};
 use super::tree::Tree;
 use crate::answers::{Answers, load};
-use crate::manifest::{ANSWERS_PATH, MANIFEST_PATH, Manifest, sha256_hex};
+use crate::record::{ANSWERS_PATH, MANIFEST_PATH, Manifest, sha256_hex};
 use std::collections::BTreeSet;
 
 /// Folders that hold one subfolder per environment.

@@ -319,7 +319,7 @@ fn check_local_calls(
 
 #[cfg(test)]
 mod tests {
-    use crate::check::fixture::{self, terraform_findings};
+    use crate::validate::fixture::{self, terraform_findings};
 
     const VPC: &str = "terraform/environments/prod/vpc/terragrunt.hcl";
 
@@ -374,7 +374,7 @@ mod tests {
         );
         let findings = terraform_findings(&files);
         assert_eq!(findings.len(), 1, "{findings:#?}");
-        assert_eq!(findings[0].severity, crate::check::Severity::Info);
+        assert_eq!(findings[0].severity, crate::validate::Severity::Info);
     }
 
     #[test]
