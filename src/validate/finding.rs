@@ -2,6 +2,7 @@
 //! and the [`Report`] that prints them as text or JSON and says how the run ended. Holds no
 //! check logic.
 
+pub(crate) use super::CheckKind;
 use serde::Serialize;
 use std::fmt;
 
@@ -37,30 +38,6 @@ impl Severity {
     pub fn is_error(self) -> bool {
         self <= Severity::Error
     }
-}
-
-/// Which check produced a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CheckKind {
-    /// Reading the folder: size, encoding, permissions.
-    Read,
-    /// 1: every HCL, YAML and JSON file parses; text is LF UTF-8.
-    Syntax,
-    /// A render's text is canonical: final newline, no trailing white space.
-    Text,
-    /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
-    Terragrunt,
-    /// 3: unit inputs against module variables; references inside local modules.
-    Wiring,
-    /// 4: calls of terraform-aws-modules modules against the embedded catalog.
-    Registry,
-    /// 5: GitHub Actions workflows.
-    Workflow,
-    /// 6: Tutor configuration and secrets.
-    Tutor,
-    /// 7: the repository against its recorded answers and manifest.
-    Answers,
 }
 
 /// One thing `check` has to say about one place in one file.

@@ -28,7 +28,7 @@ mod wiring;
 mod workflows;
 mod yaml;
 
-pub use finding::{CheckKind, Counts, Finding, Report, Severity, Status};
+pub use finding::{Counts, Finding, Report, Severity, Status};
 pub(crate) use syntax::is_text;
 pub use syntax::syntax_error;
 
@@ -36,9 +36,34 @@ use crate::answers::Answers;
 use crate::context::{Context, EnvironmentContext};
 use crate::record::MANIFEST_PATH;
 use crate::render::RenderedTree;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use tree::Tree;
+
+/// Which check produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckKind {
+    /// Reading the folder: size, encoding, permissions.
+    Read,
+    /// 1: every HCL, YAML and JSON file parses; text is LF UTF-8.
+    Syntax,
+    /// A render's text is canonical: final newline, no trailing white space.
+    Text,
+    /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
+    Terragrunt,
+    /// 3: unit inputs against module variables; references inside local modules.
+    Wiring,
+    /// 4: calls of terraform-aws-modules modules against the embedded catalog.
+    Registry,
+    /// 5: GitHub Actions workflows.
+    Workflow,
+    /// 6: Tutor configuration and secrets.
+    Tutor,
+    /// 7: the repository against its recorded answers and manifest.
+    Answers,
+}
 
 /// What is being validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
