@@ -14,6 +14,7 @@ pub mod commands;
 pub mod context;
 pub mod generate;
 pub mod graph;
+mod paths;
 pub mod plan;
 pub mod questionnaire;
 pub mod record;
@@ -36,4 +37,10 @@ pub fn render_yaml(answers_yaml: &str) -> anyhow::Result<BTreeMap<String, String
         .into_iter()
         .map(|(path, file)| (path, String::from_utf8_lossy(&file.contents).into_owned()))
         .collect())
+}
+
+/// Text made safe to print on a terminal (control characters escaped); for the binary's error
+/// printer.
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    suggest::escape_control(text)
 }

@@ -13,10 +13,12 @@ fn main() -> std::process::ExitCode {
         Ok(Outcome::Attention) => std::process::ExitCode::from(1),
         Err(error) => {
             // Even a failed write to standard error must not panic.
+            let message = format!("{error:#}");
             let _ = writeln!(
                 std::io::stderr(),
-                "{} {error:#}",
-                console::style("error:").red().bold()
+                "{} {}",
+                console::style("error:").red().bold(),
+                openedx_devops::escape_control(&message)
             );
             std::process::ExitCode::from(2)
         }

@@ -1,9 +1,31 @@
-//! Writing a rendered tree to disk atomically: everything goes into a staging folder beside the
-//! target, which is then renamed into place. On any failure no partial repository remains.
+//! Writing a rendered tree to disk: everything goes into a staging folder, which is then renamed
+//! into place (a new target) or whose entries are (an empty folder, such as `new .`). On any
+//! failure no partial repository remains; a staging folder an interrupted run left behind is
+//! removed by the next run in the same folder, which holds a lock on that folder meanwhile.
 
 use crate::render::RenderedTree;
 use anyhow::Context as _;
 use std::path::{Component, Path, PathBuf};
+
+/// The prefix of staging folders.
+const STAGING_PREFIX: &str = ".openedx-devops-staging-";
+
+/// The target as the file system will see it: `.` and `..` resolved (`new .`, `new a/..`),
+/// so the staging folder goes beside the real folder and nothing is created on the way.
+pub fn resolve_target(target: &Path) -> anyhow::Result<PathBuf> {
+    let special = target
+        .components()
+        .any(|component| matches!(component, Component::CurDir | Component::ParentDir));
+    if !special {
+        return Ok(target.to_path_buf());
+    }
+    fs_err::canonicalize(target).with_context(|| {
+        format!(
+            "cannot resolve `{}`: give a folder that exists, or a new folder's name",
+            target.display()
+        )
+    })
+}
 
 /// Refuses a target that exists and is not an empty folder. Touches nothing.
 pub fn check_target(target: &Path) -> anyhow::Result<()> {
@@ -31,38 +53,6 @@ pub fn check_target(target: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// Checks that a tree path is relative and stays inside the repository (no `..`, no root).
-pub(crate) fn safe_relative(path: &str) -> anyhow::Result<PathBuf> {
-    let relative = Path::new(path);
-    let safe = !path.is_empty()
-        && relative
-            .components()
-            .all(|component| matches!(component, Component::Normal(_)));
-    if !safe {
-        anyhow::bail!("refusing the path `{path}`: it leaves the repository");
-    }
-    Ok(relative.to_path_buf())
-}
-
-/// The one policy for a path that comes from a repository or a render (manifest, base, plan):
-/// relative, inside `root`, never through a symbolic link. Returns the full path.
-pub(crate) fn inside(root: &Path, path: &str) -> anyhow::Result<PathBuf> {
-    let relative = safe_relative(path)?;
-    let mut current = root.to_path_buf();
-    for component in relative.components() {
-        current.push(component);
-        if let Ok(metadata) = std::fs::symlink_metadata(&current)
-            && metadata.file_type().is_symlink()
-        {
-            anyhow::bail!(
-                "refusing to follow the symbolic link `{}`",
-                current.strip_prefix(root).unwrap_or(&current).display()
-            );
-        }
-    }
-    Ok(root.join(relative))
-}
-
 /// Creates a new file with its contents and mode (0755 or 0644, less the umask) in one go.
 pub(crate) fn create_file(
     destination: &Path,
@@ -85,32 +75,94 @@ pub(crate) fn create_file(
 
 /// Writes the tree to `target` (which must be new or empty) through a staging folder.
 pub fn write_new(target: &Path, tree: &RenderedTree) -> anyhow::Result<()> {
-    check_target(target)?;
+    let target = resolve_target(target)?;
+    check_target(&target)?;
     let parent = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
     fs_err::create_dir_all(&parent)?;
+    // One `new` at a time in this folder: stale staging folders are then surely stale.
+    let _lock = lock_folder(&parent)?;
+    sweep_staging(&parent);
+    let existing = target.exists();
+    // Into an empty folder (perhaps the current one): stage inside it, so it stays the same
+    // folder for the shell that is in it.
+    let staging_parent = if existing { &target } else { &parent };
     let staging = tempfile::Builder::new()
-        .prefix(".openedx-devops-staging-")
-        .tempdir_in(&parent)
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(staging_parent)
         .with_context(|| {
             format!(
                 "failed to create a staging folder in `{}`",
-                parent.display()
+                staging_parent.display()
             )
         })?;
     write_tree(staging.path(), tree)?;
-    if target.exists() {
-        // An empty folder: rename(2) replaces it. Check again, it may have filled meanwhile.
-        check_target(target)?;
+    if existing {
+        return move_entries(staging.path(), &target);
     }
     let staged = staging.keep();
-    if let Err(error) = fs_err::rename(&staged, target) {
+    if let Err(error) = fs_err::rename(&staged, &target) {
         let _ = fs_err::remove_dir_all(&staged);
         return Err(error).context("failed to move the generated repository into place");
     }
     Ok(())
+}
+
+/// Moves every entry of the staging folder into the (empty) target, the record last; on failure
+/// moves back what was moved.
+fn move_entries(staging: &Path, target: &Path) -> anyhow::Result<()> {
+    let mut names: Vec<std::ffi::OsString> = fs_err::read_dir(staging)?
+        .map(|entry| entry.map(|entry| entry.file_name()))
+        .collect::<Result<_, _>>()?;
+    names.sort_by_key(|name| (name == crate::record::RECORD_DIR, name.clone()));
+    for (index, name) in names.iter().enumerate() {
+        if let Err(error) = fs_err::rename(staging.join(name), target.join(name)) {
+            for moved in &names[..index] {
+                let _ = fs_err::rename(target.join(moved), staging.join(moved));
+            }
+            return Err(error).context("failed to move the generated repository into place");
+        }
+    }
+    Ok(())
+}
+
+/// Takes an exclusive lock on a folder for the run (waits up to two seconds).
+fn lock_folder(folder: &Path) -> anyhow::Result<std::fs::File> {
+    let handle = fs_err::File::open(folder)?.into_parts().0;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match handle.try_lock() {
+            Ok(()) => return Ok(handle),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another `openedx-devops new` is writing in `{}`: wait for it to finish",
+                folder.display()
+            ),
+            // A file system without locks: go on unlocked, as the rename stays atomic.
+            Err(std::fs::TryLockError::Error(_)) => return Ok(handle),
+        }
+    }
+}
+
+/// Removes the staging folders an interrupted `new` left in `folder` (the caller holds the
+/// folder's lock, so no other run is using them). Best effort.
+fn sweep_staging(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_staging = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(STAGING_PREFIX);
+        if is_staging && entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Writes every file of a tree below `root` (which exists), with its mode. Each folder is
@@ -118,7 +170,7 @@ pub fn write_new(target: &Path, tree: &RenderedTree) -> anyhow::Result<()> {
 pub(crate) fn write_tree(root: &Path, tree: &RenderedTree) -> anyhow::Result<()> {
     let mut folders = std::collections::BTreeSet::new();
     for path in tree.keys() {
-        let relative = safe_relative(path)?;
+        let relative = crate::paths::relative(path)?;
         if let Some(folder) = relative.parent().filter(|f| !f.as_os_str().is_empty()) {
             folders.insert(folder.to_path_buf());
         }
@@ -213,10 +265,27 @@ mod tests {
     }
 
     #[test]
-    fn paths_that_leave_the_target_are_refused() {
-        for path in ["../x", "/etc/x", "a/../../x", ""] {
-            assert!(safe_relative(path).is_err(), "{path}");
-        }
-        assert!(safe_relative("a/b/c.txt").is_ok());
+    fn the_current_folder_and_dot_dot_are_resolved_before_anything_is_created() {
+        let scratch = tempfile::tempdir().unwrap();
+        let empty = scratch.path().join("here");
+        fs_err::create_dir(&empty).unwrap();
+        // `new here/.`: an empty folder is fine, and stays the same folder.
+        write_new(&empty.join("."), &tree(&["a.txt"])).unwrap();
+        assert!(empty.join("a.txt").exists());
+        let leftovers = fs_err::read_dir(&empty).unwrap().count();
+        assert_eq!(leftovers, 1, "no staging folder inside");
+        // `new nothere/..` creates nothing.
+        let error = write_new(&scratch.path().join("nothere/.."), &tree(&["b.txt"])).unwrap_err();
+        assert!(error.to_string().contains("cannot resolve"), "{error}");
+        assert!(!scratch.path().join("nothere").exists());
+    }
+
+    #[test]
+    fn stale_staging_folders_are_swept_by_the_next_run() {
+        let scratch = tempfile::tempdir().unwrap();
+        let stale = scratch.path().join(format!("{STAGING_PREFIX}killed"));
+        fs_err::create_dir_all(stale.join("terraform")).unwrap();
+        write_new(&scratch.path().join("repo"), &tree(&["a.txt"])).unwrap();
+        assert!(!stale.exists());
     }
 }

@@ -57,7 +57,19 @@ fn output_error(error: std::io::Error) -> anyhow::Error {
     anyhow::anyhow!("cannot write the output: {error}")
 }
 
+/// A note for the person on standard error. A failed write to it is not worth failing for, and
+/// never panics.
+fn note(text: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: {}",
+        crate::suggest::escape_control(text)
+    );
+}
+
 /// Writes text to the output, with the error a person can act on.
+/// Control characters in it (from values, keys or file names) are shown escaped.
 fn print(out: &mut dyn Write, text: &str) -> anyhow::Result<()> {
-    out.write_all(text.as_bytes()).map_err(output_error)
+    out.write_all(crate::suggest::escape_control(text).as_bytes())
+        .map_err(output_error)
 }

@@ -1,7 +1,7 @@
 //! `openedx-devops new DIR`: answers (file, demo defaults or questionnaire, then `--set`) ->
 //! generate (plan, render, validate, record) -> write, then the next steps.
 
-use super::{Outcome, print};
+use super::Outcome;
 use crate::answers::{Answers, load};
 use crate::blueprints::BlueprintSet;
 use crate::cli::NewArgs;
@@ -10,7 +10,7 @@ use crate::render::RenderedTree;
 use std::io::{IsTerminal, Write};
 
 pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    crate::write::check_target(&args.dir)?;
+    crate::write::check_target(&crate::write::resolve_target(&args.dir)?)?;
     let answers = gather_answers(args)?;
     let blueprints = match &args.blueprints {
         Some(folder) => BlueprintSet::from_dir(folder)?,
@@ -18,7 +18,9 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> anyhow::Result<Outcome
     };
     let tree = crate::generate::generate(&answers, &blueprints)?;
     crate::write::write_new(&args.dir, &tree)?;
-    print(out, &created(args, &answers, &tree))?;
+    // Styled text (colours on a terminal): written as it is; its values are escaped in it.
+    out.write_all(created(args, &answers, &tree).as_bytes())
+        .map_err(super::output_error)?;
     Ok(Outcome::Success)
 }
 
@@ -49,7 +51,8 @@ fn created(args: &NewArgs, answers: &Answers, tree: &RenderedTree) -> String {
     for path in tree.keys() {
         *kinds.entry(kind_of(path)).or_default() += 1;
     }
-    let dir = args.dir.display();
+    let dir = args.dir.display().to_string();
+    let dir = crate::suggest::escape_control(&dir);
     let count = answers.environments.len();
     let mut text = format!(
         "{} `{dir}`: {} files for {count} environment{}\n",

@@ -27,8 +27,17 @@ fn execute(
     out: &mut dyn Write,
     apply: impl FnOnce(&Plan) -> anyhow::Result<update::Applied>,
 ) -> anyhow::Result<Outcome> {
-    if writing && update::recover(&options.dir)? {
-        eprintln!("note: rolled back an interrupted update first");
+    let _lock = update::lock(&options.dir, writing)?;
+    let mut pending = false;
+    if writing {
+        if update::recover(&options.dir)? {
+            super::note("rolled back an interrupted update first");
+        }
+    } else if update::pending(&options.dir)? {
+        pending = true;
+        super::note(
+            "an interrupted update is pending: `openedx-devops update` rolls it back first (this run wrote nothing)",
+        );
     }
     let plan = update::prepare(options)?;
     let done = if writing && plan.writes() {
@@ -42,7 +51,7 @@ fn execute(
     };
     print(out, &text)?;
     Ok(Outcome::attention_if(if args.check {
-        plan.changes_files()
+        plan.changes_files() || pending
     } else {
         !plan.conflicts().is_empty()
     }))

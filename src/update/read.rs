@@ -74,27 +74,30 @@ fn refuse_unmergeable(path: &str, base_hash: &str, disk: &OnDisk) -> anyhow::Res
 }
 
 fn read_one(root: &Path, path: &str) -> anyhow::Result<Option<OnDisk>> {
-    let full = crate::write::inside(root, path)?;
+    let full = crate::paths::inside(root, path)?;
     let metadata = match fs_err::symlink_metadata(&full) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(error.into()),
     };
-    if !metadata.is_file() {
-        anyhow::bail!("`{path}` is not a regular file; move it away and run update again");
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        anyhow::bail!(
-            "`{path}` is {} bytes, larger than any generated file ({MAX_FILE_BYTES} at most); move it away and run update again",
-            metadata.len()
-        );
-    }
+    let contents = match crate::paths::read_no_follow(&full, MAX_FILE_BYTES) {
+        Ok(contents) => contents,
+        Err(crate::paths::ReadError::TooLarge { limit }) => anyhow::bail!(
+            "`{path}` is larger than any generated file ({limit} bytes at most); move it away and run update again"
+        ),
+        Err(error) => {
+            anyhow::bail!("`{path}` {error}; move it away and run update again")
+        }
+    };
     #[cfg(unix)]
     let executable = {
         use std::os::unix::fs::PermissionsExt;
         metadata.permissions().mode() & 0o111 != 0
     };
     #[cfg(not(unix))]
-    let executable = false;
-    Ok(Some(OnDisk::new(fs_err::read(&full)?, executable)))
+    let executable = {
+        let _ = metadata;
+        false
+    };
+    Ok(Some(OnDisk::new(contents, executable)))
 }

@@ -9,8 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::path::Path;
 
-/// Folders never read: version control, tool caches, dependencies.
-const SKIPPED_FOLDERS: &[&str] = &[".git", ".terraform", ".terragrunt-cache", "node_modules"];
+/// Folders never read besides version control's: tool caches, dependencies.
+const SKIPPED_FOLDERS: &[&str] = &[".terraform", ".terragrunt-cache", "node_modules", ".venv"];
+/// The most entries (files and folders) a repository may have, and the most bytes read of it:
+/// far above any generated repository, far below a home folder given by mistake.
+const MAX_ENTRIES: usize = 50_000;
+const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 /// Files larger than this are reported, not read.
 pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -146,15 +150,18 @@ pub(crate) struct Folder {
     pub findings: Vec<Finding>,
 }
 
-/// Reads every file below `root`, skipping [`SKIPPED_FOLDERS`] and symbolic links. A file that
-/// is too large or unreadable is a finding; an unreadable root is an error.
-pub(crate) fn read_folder(root: &Path) -> anyhow::Result<Folder> {
+/// Reads the files below `root` that `wanted` names, skipping version control,
+/// [`SKIPPED_FOLDERS`] and symbolic links, within a budget of entries and bytes. A file that is
+/// too large or unreadable is a finding; an unreadable root or a blown budget is an error.
+pub(crate) fn read_folder(root: &Path, wanted: &dyn Fn(&str) -> bool) -> anyhow::Result<Folder> {
     let metadata =
         fs_err::metadata(root).with_context(|| format!("cannot check `{}`", root.display()))?;
     if !metadata.is_dir() {
         anyhow::bail!("`{}` is not a folder", root.display());
     }
     let mut folder = Folder::default();
+    let mut entries_seen = 0usize;
+    let mut bytes_read = 0u64;
     let mut pending = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, relative)) = pending.pop() {
         let entries = match fs_err::read_dir(&dir) {
@@ -173,6 +180,14 @@ pub(crate) fn read_folder(root: &Path) -> anyhow::Result<Folder> {
         };
         for entry in entries {
             let entry = entry.with_context(|| format!("cannot list `{}`", dir.display()))?;
+            entries_seen += 1;
+            if entries_seen > MAX_ENTRIES || bytes_read > MAX_TOTAL_BYTES {
+                anyhow::bail!(
+                    "`{}` holds more than {MAX_ENTRIES} files or {} MiB to check: give the root of the generated repository",
+                    root.display(),
+                    MAX_TOTAL_BYTES / 1024 / 1024
+                );
+            }
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = if relative.is_empty() {
                 name.clone()
@@ -183,44 +198,41 @@ pub(crate) fn read_folder(root: &Path) -> anyhow::Result<Folder> {
                 continue;
             };
             if kind.is_dir() {
-                if !SKIPPED_FOLDERS.contains(&name.as_str()) {
+                let skipped = SKIPPED_FOLDERS.contains(&name.as_str())
+                    || crate::paths::VCS_FOLDERS.contains(&name.as_str());
+                if !skipped {
                     pending.push((entry.path(), path));
                 }
-            } else if kind.is_file() {
-                read_one(&entry.path(), path, &mut folder);
+            } else if kind.is_file()
+                && wanted(&path)
+                && let Some(bytes) = read_one(&entry.path(), &path, &mut folder)
+            {
+                bytes_read += bytes.len() as u64;
+                folder.files.insert(path, bytes);
             }
         }
     }
     Ok(folder)
 }
 
-fn read_one(file: &Path, path: String, folder: &mut Folder) {
-    let size = fs_err::metadata(file).map(|metadata| metadata.len());
-    match size {
-        Ok(size) if size > MAX_FILE_BYTES => folder.findings.push(
-            Finding::fatal(
-                CheckKind::Read,
-                path,
-                format!("is {size} bytes, larger than the 4 MiB `check` reads; not checked"),
-            )
-            .help("keep large or generated artifacts out of the repository"),
-        ),
-        Ok(_) => match fs_err::read(file) {
-            Ok(bytes) => {
-                folder.files.insert(path, bytes);
-            }
-            Err(error) => folder.findings.push(Finding::fatal(
-                CheckKind::Read,
-                path,
-                format!("cannot read this file: {}", error.kind()),
-            )),
-        },
-        Err(error) => folder.findings.push(Finding::fatal(
+fn read_one(file: &Path, path: &str, folder: &mut Folder) -> Option<Vec<u8>> {
+    use crate::paths::ReadError;
+    let finding = match crate::paths::read_no_follow(file, MAX_FILE_BYTES) {
+        Ok(bytes) => return Some(bytes),
+        Err(ReadError::TooLarge { .. }) => Finding::fatal(
             CheckKind::Read,
             path,
-            format!("cannot read this file: {}", error.kind()),
-        )),
-    }
+            "is larger than the 4 MiB `check` reads; not checked",
+        )
+        .help("keep large or generated artifacts out of the repository"),
+        Err(error) => Finding::fatal(
+            CheckKind::Read,
+            path,
+            format!("cannot read this file: it {error}"),
+        ),
+    };
+    folder.findings.push(finding);
+    None
 }
 
 #[cfg(test)]
@@ -267,7 +279,7 @@ mod tests {
         std::fs::write(root.path().join("sub/a.tf"), "a = 1\n").unwrap();
         let big = vec![b'a'; (MAX_FILE_BYTES + 1) as usize];
         std::fs::write(root.path().join("big.json"), big).unwrap();
-        let folder = read_folder(root.path()).unwrap();
+        let folder = read_folder(root.path(), &|_| true).unwrap();
         assert_eq!(folder.files.keys().collect::<Vec<_>>(), ["sub/a.tf"]);
         assert_eq!(folder.findings.len(), 1);
         assert_eq!(folder.findings[0].path, "big.json");
@@ -275,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_missing_root_is_an_error() {
-        let error = read_folder(Path::new("/nonexistent/for/sure")).unwrap_err();
+        let error = read_folder(Path::new("/nonexistent/for/sure"), &|_| true).unwrap_err();
         assert!(format!("{error:#}").contains("cannot check"), "{error:#}");
     }
 }
