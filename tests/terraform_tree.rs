@@ -7,7 +7,7 @@
 //! - every `dependency` points at a unit that exists, mocks every output the unit reads, and the
 //!   module behind it declares those outputs; every `include.root.locals.*` name exists;
 //! - every call of a terraform-aws-modules registry module passes only inputs the pinned version
-//!   declares and all the inputs it requires (catalog: `../shared/module-interfaces`);
+//!   declares and all the inputs it requires (catalog: `tests/data/module-interfaces`);
 //! - the optional components exist exactly when the answers ask for them, and hosts and region
 //!   come from the answers;
 //! - `terraform fmt` would change nothing (when a `terraform` binary is on the PATH).
@@ -481,7 +481,7 @@ struct Catalog {
 
 impl Catalog {
     fn new() -> Catalog {
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/module-interfaces");
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/module-interfaces");
         assert!(
             folder.is_dir(),
             "the module interface catalog is missing at `{}`",
@@ -663,6 +663,21 @@ fn registry_module_calls_match_the_pinned_interfaces() {
         "{} problems:\n{}",
         problems.len(),
         problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
+    // The vendored catalog holds exactly the registry modules the blueprints call.
+    let called: BTreeSet<String> = calls
+        .iter()
+        .filter_map(|call| call.split(['@', '/']).nth(1))
+        .map(|name| format!("terraform-aws-modules__{name}__aws.json"))
+        .collect();
+    let vendored: BTreeSet<String> = std::fs::read_dir(&catalog.folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    assert_eq!(
+        vendored, called,
+        "tests/data/module-interfaces/ is stale: run tests/data/module-interfaces/update.sh"
     );
     for expected in EXPECTED_REGISTRY_MODULES {
         assert!(
