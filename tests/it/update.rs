@@ -2,7 +2,7 @@
 //! edits merged or in conflict, own files, deleted files, `--check` and `--dry-run`, and a
 //! template upgrade simulated with a second blueprint folder.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

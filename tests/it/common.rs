@@ -1,8 +1,5 @@
 //! Helpers the integration tests share: reading a generated tree back from disk.
 
-// Each test crate uses some of these helpers, not all.
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 use std::path::Path;
 

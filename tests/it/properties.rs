@@ -1,7 +1,7 @@
 //! Properties over arbitrary valid answers: every one renders to a tree that passes the checks,
 //! rendering is deterministic, and `update` right after `new` changes nothing.
 
-mod common;
+use crate::common;
 
 use openedx_devops::answers::Answers;
 use proptest::prelude::*;

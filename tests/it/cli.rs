@@ -1,7 +1,7 @@
 //! The command line as a user runs it: the README's commands, bad input refused with the key
 //! named and nothing written, an existing folder never touched, byte-identical output.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
