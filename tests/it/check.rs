@@ -2,82 +2,40 @@
 //! passes; each planted defect is caught with its file named (exit 1); JSON output parses; a
 //! folder that is not a generated repository is an error (exit 2).
 
-use assert_cmd::Command;
+use crate::common::{self, Repo, bin, example};
+use assert_cmd::assert::Assert;
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
 
-const EXAMPLES: &[&str] = &[
-    "examples/minimal.yml",
-    "examples/full.yml",
-    "examples/seed-like.yml",
-];
-
-fn bin() -> Command {
-    Command::cargo_bin("openedx-devops").expect("the binary builds")
+fn full() -> Repo {
+    Repo::new().answers(example("full")).generate()
 }
 
-/// Generates `answers` into a fresh temporary folder; returns the folder and the repository.
-fn generate(answers: &str) -> (tempfile::TempDir, PathBuf) {
-    let scratch = tempfile::tempdir().unwrap();
-    let repository = scratch.path().join("platform");
-    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join(answers);
-    bin()
-        .arg("new")
-        .arg(&repository)
-        .arg("--answers")
-        .arg(answers)
-        .assert()
-        .success();
-    (scratch, repository)
-}
-
-fn check(repository: &Path) -> assert_cmd::assert::Assert {
-    bin().arg("check").arg(repository).assert()
-}
-
-/// Replaces the first `from` in a file (which must hold it).
-fn edit(repository: &Path, path: &str, from: &str, to: &str) {
-    let file = repository.join(path);
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.contains(from), "`{path}` has no `{from}`");
-    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
-}
-
-fn append(repository: &Path, path: &str, text: &str) {
-    let file = repository.join(path);
-    let mut contents = std::fs::read_to_string(&file).unwrap();
-    contents.push_str(text);
-    std::fs::write(&file, contents).unwrap();
+fn check(repo: &Repo) -> Assert {
+    repo.run(["check"])
 }
 
 /// The first file below `dir` (relative to the repository) named `name` that contains `needle`.
-fn find_file(repository: &Path, dir: &str, name: &str, needle: &str) -> String {
-    walkdir::WalkDir::new(repository.join(dir))
-        .sort_by_file_name()
+fn find_file(repo: &Repo, dir: &str, name: &str, needle: &str) -> String {
+    repo.files()
         .into_iter()
-        .map(|entry| entry.unwrap())
-        .filter(|entry| entry.file_name() == name)
-        .find(|entry| {
-            std::fs::read_to_string(entry.path())
-                .unwrap_or_default()
-                .contains(needle)
+        .find(|(path, (bytes, _))| {
+            path.starts_with(&format!("{dir}/"))
+                && path.rsplit('/').next() == Some(name)
+                && String::from_utf8_lossy(bytes).contains(needle)
         })
-        .map(|entry| {
-            entry
-                .path()
-                .strip_prefix(repository)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
+        .map(|(path, _)| path)
         .unwrap_or_else(|| panic!("no `{name}` under `{dir}` contains `{needle}`"))
 }
 
 #[test]
 fn every_example_repository_passes() {
-    for example in EXAMPLES {
-        let (_scratch, repository) = generate(example);
-        check(&repository)
+    for (name, _) in common::examples() {
+        let repo = Repo::new().answers(example(&name)).generate();
+        // The folder as an argument, from elsewhere.
+        bin()
+            .arg("check")
+            .arg(repo.path())
+            .assert()
             .code(0)
             .stdout(predicate::str::contains("no findings"));
     }
@@ -85,28 +43,14 @@ fn every_example_repository_passes() {
 
 #[test]
 fn the_demo_repository_passes_from_its_own_folder() {
-    let scratch = tempfile::tempdir().unwrap();
-    bin()
-        .current_dir(scratch.path())
-        .args(["new", "demo", "--defaults"])
-        .assert()
-        .success();
-    bin()
-        .current_dir(scratch.path().join("demo"))
-        .arg("check")
-        .assert()
-        .code(0);
+    check(&Repo::new().generate()).code(0);
 }
 
 #[test]
 fn an_hcl_syntax_error_is_caught() {
-    let (_scratch, repository) = generate("examples/full.yml");
-    append(
-        &repository,
-        "terraform/global.hcl",
-        "locals {\n  broken =\n}\n",
-    );
-    check(&repository).code(1).stdout(
+    let repo = full();
+    repo.append("terraform/global.hcl", "locals {\n  broken =\n}\n");
+    check(&repo).code(1).stdout(
         predicate::str::is_match(r"terraform/global\.hcl:\d+:\d+: error: HCL does not parse")
             .unwrap(),
     );
@@ -114,20 +58,11 @@ fn an_hcl_syntax_error_is_caught() {
 
 #[test]
 fn a_dependency_on_a_missing_folder_is_caught() {
-    let (_scratch, repository) = generate("examples/full.yml");
-    let unit = find_file(
-        &repository,
-        "terraform/environments",
-        "terragrunt.hcl",
-        "config_path = \"../vpc\"",
-    );
-    edit(
-        &repository,
-        &unit,
-        "config_path = \"../vpc\"",
-        "config_path = \"../vpcc\"",
-    );
-    check(&repository)
+    let repo = full();
+    let vpc = "config_path = \"../vpc\"";
+    let unit = find_file(&repo, "terraform/environments", "terragrunt.hcl", vpc);
+    repo.edit(&unit, vpc, "config_path = \"../vpcc\"");
+    check(&repo)
         .code(1)
         .stdout(predicate::str::contains(format!("{unit}:")))
         .stdout(predicate::str::contains(
@@ -137,13 +72,12 @@ fn a_dependency_on_a_missing_folder_is_caught() {
 
 #[test]
 fn a_reference_to_an_undeclared_variable_is_caught() {
-    let (_scratch, repository) = generate("examples/full.yml");
-    append(
-        &repository,
+    let repo = full();
+    repo.append(
         "terraform/modules/vpc/main.tf",
         "\noutput \"planted\" {\n  value = var.not_declared\n}\n",
     );
-    check(&repository)
+    check(&repo)
         .code(1)
         .stdout(predicate::str::contains("terraform/modules/vpc/main.tf:"))
         .stdout(predicate::str::contains(
@@ -153,20 +87,15 @@ fn a_reference_to_an_undeclared_variable_is_caught() {
 
 #[test]
 fn a_registry_module_argument_its_version_does_not_declare_is_caught() {
-    let (_scratch, repository) = generate("examples/full.yml");
-    let file = find_file(
-        &repository,
-        "terraform/modules",
-        "main.tf",
-        "source  = \"terraform-aws-modules/vpc/aws\"",
-    );
-    edit(
-        &repository,
+    let repo = full();
+    let source = "source  = \"terraform-aws-modules/vpc/aws\"";
+    let file = find_file(&repo, "terraform/modules", "main.tf", source);
+    repo.edit(
         &file,
-        "source  = \"terraform-aws-modules/vpc/aws\"",
-        "source  = \"terraform-aws-modules/vpc/aws\"\n  enable_nat_gatway = true",
+        source,
+        &format!("{source}\n  enable_nat_gatway = true"),
     );
-    check(&repository)
+    check(&repo)
         .code(1)
         .stdout(predicate::str::contains(format!("{file}:")))
         .stdout(predicate::str::contains(
@@ -176,13 +105,12 @@ fn a_registry_module_argument_its_version_does_not_declare_is_caught() {
 
 #[test]
 fn a_required_module_variable_no_unit_supplies_is_caught() {
-    let (_scratch, repository) = generate("examples/full.yml");
-    append(
-        &repository,
+    let repo = full();
+    repo.append(
         "terraform/modules/vpc/variables.tf",
         "\nvariable \"planted_required\" {\n  type = string\n}\n",
     );
-    check(&repository)
+    check(&repo)
         .code(1)
         .stdout(predicate::str::contains(
             "terraform/environments/prod/vpc/terragrunt.hcl:",
@@ -193,15 +121,45 @@ fn a_required_module_variable_no_unit_supplies_is_caught() {
 }
 
 #[test]
-fn broken_workflow_yaml_is_caught() {
-    let (_scratch, repository) = generate("examples/full.yml");
-    edit(
-        &repository,
-        ".github/workflows/build.yml",
-        "\njobs:",
-        "\njobs: [",
+fn a_unit_input_its_module_does_not_declare_is_caught() {
+    let repo = full();
+    let unit = "terraform/environments/prod/vpc/terragrunt.hcl";
+    repo.edit(unit, "inputs = {", "inputs = {\n  planted_input = true");
+    check(&repo)
+        .code(1)
+        .stdout(predicate::str::contains(format!("{unit}:")))
+        .stdout(predicate::str::contains(
+            "input `planted_input` is not a variable of module `terraform/modules/vpc`",
+        ));
+}
+
+#[test]
+fn a_dependency_output_its_module_does_not_declare_is_caught() {
+    let repo = full();
+    let unit = find_file(
+        &repo,
+        "terraform/environments/prod",
+        "terragrunt.hcl",
+        "dependency.vpc.outputs.vpc_id",
     );
-    check(&repository)
+    repo.edit(
+        &unit,
+        "dependency.vpc.outputs.vpc_id",
+        "dependency.vpc.outputs.vpc_idd",
+    );
+    check(&repo)
+        .code(1)
+        .stdout(predicate::str::contains(format!("{unit}:")))
+        .stdout(predicate::str::contains(
+            "`dependency.vpc.outputs.vpc_idd`: module `terraform/modules/vpc` has no output `vpc_idd`",
+        ));
+}
+
+#[test]
+fn broken_workflow_yaml_is_caught() {
+    let repo = full();
+    repo.edit(".github/workflows/build.yml", "\njobs:", "\njobs: [");
+    check(&repo)
         .code(1)
         .stdout(predicate::str::contains(".github/workflows/build.yml:"))
         .stdout(predicate::str::contains("error: YAML does not parse"));
@@ -209,26 +167,12 @@ fn broken_workflow_yaml_is_caught() {
 
 #[test]
 fn json_output_parses_and_counts() {
-    let (_scratch, repository) = generate("examples/minimal.yml");
-    let clean = bin()
-        .args(["check", "--format", "json"])
-        .arg(&repository)
-        .assert()
-        .code(0);
-    let report: serde_json::Value = serde_json::from_slice(&clean.get_output().stdout).unwrap();
+    let repo = Repo::new().answers(example("minimal")).generate();
+    let report = common::json(&repo.run(["check", "--format", "json"]).code(0));
     assert_eq!(report["counts"]["error"], 0);
     assert!(report["files"].as_u64().unwrap() > 10);
-    append(
-        &repository,
-        "terraform/global.hcl",
-        "locals {\n  broken =\n}\n",
-    );
-    let broken = bin()
-        .args(["check", "--format", "json"])
-        .arg(&repository)
-        .assert()
-        .code(1);
-    let report: serde_json::Value = serde_json::from_slice(&broken.get_output().stdout).unwrap();
+    repo.append("terraform/global.hcl", "locals {\n  broken =\n}\n");
+    let report = common::json(&repo.run(["check", "--format", "json"]).code(1));
     assert_eq!(report["counts"]["error"], 1);
     // The edit itself is information.
     assert_eq!(report["counts"]["info"], 1);
@@ -245,9 +189,9 @@ fn json_output_parses_and_counts() {
 
 #[test]
 fn an_edit_alone_is_information_and_exit_0() {
-    let (_scratch, repository) = generate("examples/minimal.yml");
-    append(&repository, "README.md", "\nOur notes.\n");
-    check(&repository).code(0).stdout(predicate::str::contains(
+    let repo = Repo::new().answers(example("minimal")).generate();
+    repo.append("README.md", "\nOur notes.\n");
+    check(&repo).code(0).stdout(predicate::str::contains(
         "README.md: info: generated, then edited",
     ));
 }
@@ -256,12 +200,18 @@ fn an_edit_alone_is_information_and_exit_0() {
 fn a_folder_that_is_not_a_generated_repository_is_an_error() {
     let scratch = tempfile::tempdir().unwrap();
     std::fs::write(scratch.path().join("main.tf"), "a = 1\n").unwrap();
-    check(scratch.path())
+    bin()
+        .arg("check")
+        .arg(scratch.path())
+        .assert()
         .code(2)
         .stderr(predicate::str::contains(
             "is not a repository generated by openedx-devops",
         ));
-    check(&scratch.path().join("missing"))
+    bin()
+        .arg("check")
+        .arg(scratch.path().join("missing"))
+        .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot check"));
 }
@@ -288,28 +238,10 @@ fn files_that_are_not_lf_text_make_check_an_error() {
             "4 MiB",
         ),
     ] {
-        let scratch = tempfile::tempdir().unwrap();
-        let repo = scratch.path().join("repo");
-        Command::cargo_bin("openedx-devops")
-            .unwrap()
-            .args(["new"])
-            .arg(&repo)
-            .arg("--defaults")
-            .assert()
-            .success();
-        std::fs::write(repo.join(path), contents).unwrap();
-        let output = Command::cargo_bin("openedx-devops")
-            .unwrap()
-            .arg("check")
-            .arg(&repo)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert_eq!(output.status.code(), Some(2), "{what}: {text}");
+        let repo = Repo::new().generate();
+        repo.write(path, contents);
+        let checked = check(&repo).code(2);
+        let text = common::printed(&checked);
         assert!(
             text.contains(path) && text.contains(needle),
             "{what}: {text}"

@@ -1,15 +1,8 @@
 //! The command line as a user runs it: the README's commands, bad input refused with the key
 //! named and nothing written, an existing folder never touched, byte-identical output.
 
-use crate::common;
-
-use assert_cmd::Command;
+use crate::common::{self, Repo, bin, example};
 use predicates::prelude::*;
-use std::path::Path;
-
-fn bin() -> Command {
-    Command::cargo_bin("openedx-devops").expect("the binary builds")
-}
 
 #[test]
 fn the_readme_command_generates_the_demo_repository() {
@@ -38,60 +31,37 @@ fn the_readme_command_generates_the_demo_repository() {
 
 #[test]
 fn the_same_answers_give_byte_identical_repositories() {
-    let scratch = tempfile::tempdir().unwrap();
-    for name in ["one", "two"] {
-        bin()
-            .current_dir(scratch.path())
-            .args(["new", name, "--answers"])
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seed-like.yml"))
-            .assert()
-            .success();
-    }
-    let one = common::files(&scratch.path().join("one"));
-    let two = common::files(&scratch.path().join("two"));
+    let generate = || Repo::new().answers(example("seed-like")).generate().files();
+    let (one, two) = (generate(), generate());
     assert!(one.len() > 10);
     assert_eq!(one, two);
 }
 
 #[test]
 fn answers_written_by_a_new_user_render() {
-    let scratch = tempfile::tempdir().unwrap();
-    let answers = scratch.path().join("answers.yml");
-    std::fs::write(
-        &answers,
-        "platform_name: riverbend\nplatform_description: Riverbend Community College\n\
+    let repo = Repo::new()
+        .answers_text(
+            "platform_name: riverbend\nplatform_description: Riverbend Community College\n\
          root_domain: riverbend.ac.nz\naws_region: ap-southeast-2\naws_account_id: \"000011112222\"\n\
          mongodb: in_cluster\nbastion: false\nenvironments:\n  - name: live\n    subdomain: learn\n\
          \x20 - name: test\n    subdomain: test-learn\n    eks_instance_type: t3a.medium\n",
-    )
-    .unwrap();
-    bin()
-        .current_dir(scratch.path())
-        .args(["new", "repo", "--answers", "answers.yml"])
-        .assert()
-        .success();
-    let tree = common::files(&scratch.path().join("repo"));
-    assert!(tree.contains_key("terraform/environments/live/env.hcl"));
-    assert!(tree.contains_key("terraform/environments/test/env.hcl"));
-    let env = String::from_utf8(tree["terraform/environments/test/env.hcl"].0.clone()).unwrap();
+        )
+        .generate();
+    assert!(repo.exists("terraform/environments/live/env.hcl"));
+    let env = repo.read("terraform/environments/test/env.hcl");
     assert!(env.contains("test-learn.riverbend.ac.nz"), "{env}");
     assert!(env.contains("t3a.medium"), "{env}");
-    let global = String::from_utf8(tree["terraform/global.hcl"].0.clone()).unwrap();
+    let global = repo.read("terraform/global.hcl");
     assert!(global.contains("ap-southeast-2"), "{global}");
 }
 
 #[test]
 fn set_overrides_the_answers_file() {
-    let scratch = tempfile::tempdir().unwrap();
-    bin()
-        .current_dir(scratch.path())
-        .args(["new", "repo", "--defaults"])
-        .args(["--set", "aws_region=eu-north-1"])
-        .args(["--set", "environments.0.eks_instance_type=t3.xlarge"])
-        .assert()
-        .success();
-    let tree = common::files(&scratch.path().join("repo"));
-    let answers = String::from_utf8(tree[".openedx-devops/answers.yml"].0.clone()).unwrap();
+    let repo = Repo::new()
+        .set("aws_region=eu-north-1")
+        .set("environments.0.eks_instance_type=t3.xlarge")
+        .generate();
+    let answers = repo.read(".openedx-devops/answers.yml");
     assert!(answers.contains("aws_region: \"eu-north-1\""), "{answers}");
     assert!(
         answers.contains("eks_instance_type: \"t3.xlarge\""),
@@ -153,7 +123,6 @@ const REQUIRED: &str = "platform_name: acme\nroot_domain: acme.edu\naws_region: 
 #[test]
 fn bad_answers_are_refused_naming_the_key_and_nothing_is_written() {
     for (what, extra, needles) in BAD_ANSWERS {
-        let scratch = tempfile::tempdir().unwrap();
         // A later key replaces an earlier one only by editing: put the bad line in place.
         let mut text = String::new();
         for line in REQUIRED.lines() {
@@ -164,63 +133,33 @@ fn bad_answers_are_refused_naming_the_key_and_nothing_is_written() {
             }
         }
         text.push_str(extra);
-        std::fs::write(scratch.path().join("answers.yml"), text).unwrap();
-        let output = bin()
-            .current_dir(scratch.path())
-            .args(["new", "repo", "--answers", "answers.yml"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!output.status.success(), "{what}: accepted");
+        let refused = Repo::new().answers_text(&text).refused();
+        let stderr = String::from_utf8_lossy(&refused.get_output().stderr);
         for needle in *needles {
             assert!(
                 stderr.contains(needle),
                 "{what}: stderr lacks {needle:?}:\n{stderr}"
             );
         }
-        assert!(
-            !scratch.path().join("repo").exists(),
-            "{what}: folder created"
-        );
-        let left: Vec<_> = std::fs::read_dir(scratch.path()).unwrap().collect();
-        assert_eq!(
-            left.len(),
-            1,
-            "{what}: something besides the answers file was written"
-        );
     }
 }
 
 #[test]
 fn an_unreadable_answers_file_is_named() {
-    let scratch = tempfile::tempdir().unwrap();
-    bin()
-        .current_dir(scratch.path())
-        .args(["new", "repo", "--answers", "missing.yml"])
-        .assert()
-        .failure()
+    Repo::new()
+        .answers("missing.yml")
+        .refused()
         .stderr(predicate::str::contains("missing.yml"));
-    assert!(!scratch.path().join("repo").exists());
 }
 
 #[test]
 fn a_bad_set_is_refused_naming_the_key() {
-    let scratch = tempfile::tempdir().unwrap();
-    bin()
-        .current_dir(scratch.path())
-        .args([
-            "new",
-            "repo",
-            "--defaults",
-            "--set",
-            "environments.0.mysql_instance_class=cache.t3.small",
-        ])
-        .assert()
-        .failure()
+    Repo::new()
+        .set("environments.0.mysql_instance_class=cache.t3.small")
+        .refused()
         .stderr(predicate::str::contains(
             "environments.0.mysql_instance_class",
         ));
-    assert!(!scratch.path().join("repo").exists());
 }
 
 #[test]
@@ -257,14 +196,7 @@ fn without_answers_and_without_a_terminal_it_says_what_to_give() {
 
 #[test]
 fn questions_lists_every_key_with_its_default() {
-    let output = bin()
-        .arg("questions")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(output).unwrap();
+    let text = common::stdout(&bin().arg("questions").assert().success());
     for key in [
         "platform_name",
         "platform_description",
@@ -290,14 +222,12 @@ fn questions_lists_every_key_with_its_default() {
         );
     }
     assert!(text.contains("one of: ec2, documentdb, in_cluster"));
-    let json = bin()
-        .args(["questions", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let rows = common::json(
+        &bin()
+            .args(["questions", "--format", "json"])
+            .assert()
+            .success(),
+    );
     assert_eq!(rows.as_array().unwrap().len(), 17);
 }
 
@@ -322,45 +252,30 @@ fn help_and_version_are_useful() {
 
 #[test]
 fn versions_completions_and_man_page() {
-    let table = bin()
+    bin()
         .arg("versions")
         .assert()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    let table = String::from_utf8(table).unwrap();
-    assert!(table.contains("tutor") && table.contains("22."), "{table}");
-    let json = bin()
-        .args(["versions", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        .stdout(predicate::str::contains("tutor").and(predicate::str::contains("22.")));
+    let json = common::json(
+        &bin()
+            .args(["versions", "--format", "json"])
+            .assert()
+            .success(),
+    );
     assert!(json["modules"]["eks"].as_str().unwrap().starts_with("21."));
     for shell in ["bash", "zsh", "fish"] {
-        let script = bin()
+        bin()
             .args(["completions", shell])
             .assert()
             .success()
-            .get_output()
-            .stdout
-            .clone();
-        assert!(
-            String::from_utf8_lossy(&script).contains("update"),
-            "{shell}"
-        );
+            .stdout(predicate::str::contains("update"));
     }
-    let man = bin()
+    bin()
         .arg("man")
         .assert()
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8_lossy(&man).contains(".TH openedx-devops"));
+        .stdout(predicate::str::contains(".TH openedx-devops"));
 }
 
 #[test]
@@ -368,38 +283,19 @@ fn the_answers_reference_in_docs_matches_the_question_table() {
     let generated = bin()
         .args(["questions", "--format", "markdown"])
         .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let committed =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/answers.md"))
-            .unwrap();
+        .success();
     assert_eq!(
-        String::from_utf8(generated).unwrap(),
-        committed,
+        common::stdout(&generated),
+        common::read_checkout("docs/answers.md"),
         "docs/answers.md is stale: run `cargo run -- questions --format markdown > docs/answers.md`"
     );
 }
 
 #[test]
 fn graph_draws_the_seed_like_repository() {
-    let scratch = tempfile::tempdir().unwrap();
-    bin()
-        .current_dir(scratch.path())
-        .args(["new", "repo", "--answers"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seed-like.yml"))
-        .assert()
-        .success();
-    let mermaid = bin()
-        .current_dir(scratch.path())
-        .args(["graph", "repo"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let mermaid = String::from_utf8(mermaid).unwrap();
+    let repo = Repo::new().answers(example("seed-like")).generate();
+    // The folder as an argument, from elsewhere.
+    let mermaid = common::stdout(&bin().arg("graph").arg(repo.path()).assert().success());
     assert!(mermaid.starts_with("flowchart LR\n"));
     // The nested dev zone is delegated from prod's, so prod's dns comes first.
     assert!(
@@ -410,19 +306,10 @@ fn graph_draws_the_seed_like_repository() {
         mermaid.contains("terraform_environments_prod_vpc --> terraform_environments_prod_eks"),
         "{mermaid}"
     );
-    let dot = bin()
-        .current_dir(scratch.path())
-        .args(["graph", "repo", "--format", "dot"])
-        .assert()
+    // The current folder, by default.
+    repo.run(["graph", "--format", "dot"])
         .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(
-        String::from_utf8(dot)
-            .unwrap()
-            .starts_with("digraph terragrunt {")
-    );
+        .stdout(predicate::str::starts_with("digraph terragrunt {"));
     let empty = tempfile::tempdir().unwrap();
     bin()
         .current_dir(empty.path())

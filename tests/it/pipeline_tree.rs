@@ -5,21 +5,10 @@
 //! `.ci/check-pipeline.sh` proves the same tree against the real Tutor, kubectl, shellcheck,
 //! yamllint and action-validator.
 
+use crate::common::{self, Tree, read_checkout as read};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
-
-type Tree = BTreeMap<String, String>;
-
-fn manifest_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(relative: &str) -> String {
-    std::fs::read_to_string(manifest_dir().join(relative))
-        .unwrap_or_else(|error| panic!("{relative}: {error}"))
-}
 
 fn yaml(name: &str, text: &str) -> Value {
     serde_saphyr::from_str::<Value>(text).unwrap_or_else(|error| panic!("{name}: {error}"))
@@ -33,16 +22,10 @@ fn cases() -> &'static [(String, Value, Tree)] {
 }
 
 fn render_cases() -> Vec<(String, Value, Tree)> {
-    let mut sources: Vec<(String, String)> = Vec::new();
-    for entry in std::fs::read_dir(manifest_dir().join("examples")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) == Some("yml") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            sources.push((name, std::fs::read_to_string(&path).unwrap()));
-        }
-    }
-    sources.sort();
-    assert!(sources.len() >= 3, "expected the example answers files");
+    let mut sources: Vec<(String, String)> = common::examples()
+        .into_iter()
+        .map(|(name, text)| (format!("{name}.yml"), text))
+        .collect();
     let seed = sources
         .iter()
         .find(|(name, _)| name == "seed-like.yml")
@@ -59,8 +42,7 @@ fn render_cases() -> Vec<(String, Value, Tree)> {
     sources
         .into_iter()
         .map(|(name, text)| {
-            let tree = openedx_devops::render_yaml(&text)
-                .unwrap_or_else(|error| panic!("{name}: render: {error:#}"));
+            let tree = common::render(&text);
             let answers = yaml(&name, &text);
             (name, answers, tree)
         })

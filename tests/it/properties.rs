@@ -1,8 +1,7 @@
 //! Properties over arbitrary valid answers: every one renders to a tree that passes the checks,
 //! rendering is deterministic, and `update` right after `new` changes nothing.
 
-use crate::common;
-
+use crate::common::Repo;
 use openedx_devops::answers::Answers;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -95,13 +94,10 @@ proptest! {
     fn update_right_after_new_is_a_no_op(text in answers_yaml()) {
         let raw = openedx_devops::answers::load::parse(&text).unwrap();
         prop_assume!(Answers::validate(&raw).is_ok());
-        let scratch = tempfile::tempdir().unwrap();
-        std::fs::write(scratch.path().join("answers.yml"), &text).unwrap();
-        let bin = || assert_cmd::Command::cargo_bin("openedx-devops").unwrap();
-        bin().current_dir(scratch.path()).args(["new", "repo", "--answers", "answers.yml"]).assert().success();
-        let before = common::contents(&scratch.path().join("repo"));
-        bin().current_dir(scratch.path()).args(["update", "repo"]).assert().code(0);
-        prop_assert_eq!(&before, &common::contents(&scratch.path().join("repo")));
-        bin().current_dir(scratch.path()).args(["update", "repo", "--check"]).assert().code(0);
+        let repo = Repo::new().answers_text(&text).generate();
+        let before = repo.files();
+        repo.run(["update"]).code(0);
+        prop_assert_eq!(&before, &repo.files());
+        repo.run(["update", "--check"]).code(0);
     }
 }

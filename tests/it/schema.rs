@@ -1,17 +1,15 @@
 //! The answers JSON Schema that editors use: every example answers file and every answers file
 //! the generator writes validates against it; bad files do not.
 
-use assert_cmd::Command;
-use std::path::Path;
+use crate::common::{self, Repo, bin};
 
 fn schema() -> serde_json::Value {
-    let output = Command::cargo_bin("openedx-devops")
-        .unwrap()
-        .args(["questions", "--format", "json-schema"])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    serde_json::from_slice(&output.stdout).expect("the schema is JSON")
+    common::json(
+        &bin()
+            .args(["questions", "--format", "json-schema"])
+            .assert()
+            .success(),
+    )
 }
 
 fn yaml(text: &str) -> serde_json::Value {
@@ -26,19 +24,13 @@ fn examples_validate_and_bad_files_do_not() {
         "https://json-schema.org/draft/2020-12/schema"
     );
     let validator = jsonschema::draft202012::new(&schema).expect("a valid draft 2020-12 schema");
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut count = 0;
-    for entry in std::fs::read_dir(examples).unwrap() {
-        let path = entry.unwrap().path();
-        let answers = yaml(&std::fs::read_to_string(&path).unwrap());
+    for (name, text) in common::examples() {
         let errors: Vec<String> = validator
-            .iter_errors(&answers)
+            .iter_errors(&yaml(&text))
             .map(|e| e.to_string())
             .collect();
-        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
-        count += 1;
+        assert!(errors.is_empty(), "{name}: {errors:?}");
     }
-    assert!(count >= 3);
     let good = "platform_name: acme\nroot_domain: acme.edu\naws_region: us-east-1\naws_account_id: \"123456789012\"\n";
     assert!(validator.is_valid(&yaml(good)));
     for (what, bad) in [
@@ -69,27 +61,14 @@ fn examples_validate_and_bad_files_do_not() {
 
 #[test]
 fn the_answers_file_the_generator_writes_validates_and_points_at_its_schema() {
-    let scratch = tempfile::tempdir().unwrap();
-    Command::cargo_bin("openedx-devops")
-        .unwrap()
-        .current_dir(scratch.path())
-        .args([
-            "new",
-            "repo",
-            "--defaults",
-            "--set",
-            "environments.1.name=dev",
-            "--set",
-            "environments.1.subdomain=dev.courses",
-        ])
-        .assert()
-        .success();
-    let record = scratch.path().join("repo/.openedx-devops");
-    let text = std::fs::read_to_string(record.join("answers.yml")).unwrap();
+    let repo = Repo::new()
+        .set("environments.1.name=dev")
+        .set("environments.1.subdomain=dev.courses")
+        .generate();
+    let text = repo.read(".openedx-devops/answers.yml");
     assert!(text.starts_with("# yaml-language-server: $schema=answers.schema.json\n"));
     let written: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(record.join("answers.schema.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&repo.read(".openedx-devops/answers.schema.json")).unwrap();
     assert_eq!(written, schema());
     let validator = jsonschema::draft202012::new(&written).unwrap();
     assert!(validator.is_valid(&yaml(&text)));

@@ -2,7 +2,7 @@
 //! scanned for secret-shaped values — AWS access keys, private keys, literal passwords and
 //! tokens in configuration. Secrets are made by Terraform at apply time and live in Kubernetes.
 
-use std::path::Path;
+use crate::common;
 
 /// A literal that looks like a credential, with the reason.
 fn secret_in(path: &str, text: &str) -> Option<String> {
@@ -84,10 +84,6 @@ fn literal_assignment(line: &str, yaml: bool) -> Option<String> {
     (quoted && !reference && inner.len() >= 6 && random_looking).then(|| inner.to_owned())
 }
 
-fn render(text: &str) -> std::collections::BTreeMap<String, String> {
-    openedx_devops::render_yaml(text).unwrap_or_else(|error| panic!("{error:#}"))
-}
-
 #[test]
 fn the_scanner_finds_what_it_looks_for() {
     assert!(secret_in("a.tf", "  password = \"hunter2hunter2\"\n").is_some());
@@ -103,11 +99,9 @@ fn the_scanner_finds_what_it_looks_for() {
 
 #[test]
 fn no_generated_file_of_any_example_holds_a_secret() {
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut scanned = 0;
-    for entry in std::fs::read_dir(examples).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for (path, contents) in render(&text) {
+    for (_, text) in common::examples() {
+        for (path, contents) in common::render(&text) {
             if let Some(finding) = secret_in(&path, &contents) {
                 panic!("secret-shaped value in generated output: {finding}");
             }

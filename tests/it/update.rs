@@ -2,23 +2,15 @@
 //! edits merged or in conflict, own files, deleted files, `--check` and `--dry-run`, and a
 //! template upgrade simulated with a second blueprint folder.
 
-use crate::common;
-
-use assert_cmd::Command;
+use crate::common::{self, Repo, bin};
+use predicates::prelude::*;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-
-fn bin() -> Command {
-    Command::cargo_bin("openedx-devops").expect("the binary builds")
-}
-
-fn read(root: &Path, path: &str) -> String {
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|_| panic!("{path} missing"))
-}
 
 fn write(root: &Path, path: &str, text: &str) {
     let file = root.join(path);
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(file, text).unwrap();
+    fs_err::create_dir_all(file.parent().unwrap()).unwrap();
+    fs_err::write(file, text).unwrap();
 }
 
 /// A small blueprint set of our own, so the upgrade path can be driven precisely.
@@ -74,153 +66,128 @@ fn blueprints(dir: &Path, version: u32) -> PathBuf {
 
 const ANSWERS: &str = "platform_name: harbor\nplatform_description: Harbor Institute\nroot_domain: harbor.ac.uk\naws_region: eu-west-2\naws_account_id: \"555566667777\"\nenvironments:\n  - name: prod\n    subdomain: learn\n  - name: dev\n    subdomain: dev.learn\n    eks_instance_type: t3.medium\n";
 
-/// A repository generated with blueprint set `version`, in `dir/repo`.
-fn generate(dir: &Path, version: u32) -> PathBuf {
-    write(dir, "answers.yml", ANSWERS);
-    let blueprints = blueprints(dir, version);
-    bin()
-        .current_dir(dir)
-        .args(["new", "repo", "--answers", "answers.yml", "--blueprints"])
-        .arg(&blueprints)
-        .assert()
-        .success();
-    dir.join("repo")
+/// A repository generated from blueprint set 1, and both sets to update it with.
+struct Scenario {
+    repo: Repo,
+    /// Blueprint sets 1 and 2.
+    blueprints: [PathBuf; 2],
+    _folder: tempfile::TempDir,
 }
 
-fn update(dir: &Path, version: u32, extra: &[&str]) -> (i32, String) {
-    let blueprints = blueprints(dir, version);
-    let output = bin()
-        .current_dir(dir)
-        .args(["update", "repo", "--blueprints"])
-        .arg(blueprints)
-        .args(extra)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code().unwrap_or(-1), text)
+impl Scenario {
+    fn new() -> Scenario {
+        let folder = tempfile::tempdir().unwrap();
+        let blueprints = [1, 2].map(|version| blueprints(folder.path(), version));
+        let repo = Repo::new()
+            .answers_text(ANSWERS)
+            .blueprints(&blueprints[0])
+            .generate();
+        Scenario {
+            repo,
+            blueprints,
+            _folder: folder,
+        }
+    }
+
+    /// `update` in the repository with blueprint set `version`: the exit code, and what it
+    /// printed on stdout and stderr.
+    fn update(&self, version: usize, extra: &[&str]) -> (i32, String) {
+        let mut arguments: Vec<OsString> = vec!["update".into(), "--blueprints".into()];
+        arguments.push(self.blueprints[version - 1].clone().into());
+        arguments.extend(extra.iter().map(OsString::from));
+        let ran = self.repo.run(arguments);
+        let code = ran.get_output().status.code().unwrap_or(-1);
+        (code, common::printed(&ran))
+    }
 }
 
 #[test]
 fn check_is_clean_right_after_new_and_after_update() {
-    let scratch = tempfile::tempdir().unwrap();
-    generate(scratch.path(), 1);
-    let (code, text) = update(scratch.path(), 1, &["--check"]);
+    let scenario = Scenario::new();
+    let (code, text) = scenario.update(1, &["--check"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("up to date"), "{text}");
-    let (code, text) = update(
-        scratch.path(),
-        1,
-        &[
-            "--check",
-            "--set",
-            "environments.0.eks_instance_type=t3.xlarge",
-        ],
-    );
+    let bigger = ["--set", "environments.0.eks_instance_type=t3.xlarge"];
+    let (code, text) = scenario.update(1, &[&["--check"], &bigger[..]].concat());
     assert_eq!(code, 1, "{text}");
-    let (code, _) = update(
-        scratch.path(),
-        1,
-        &["--set", "environments.0.eks_instance_type=t3.xlarge"],
-    );
-    assert_eq!(code, 0);
-    let (code, text) = update(scratch.path(), 1, &["--check"]);
+    let (code, text) = scenario.update(1, &bigger);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = scenario.update(1, &["--check"]);
     assert_eq!(code, 0, "{text}");
 }
 
 #[test]
 fn an_answer_edited_in_the_record_is_drift_until_applied() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
-    let answers =
-        read(&repo, ".openedx-devops/answers.yml").replace("\"t3.medium\"", "\"t3.2xlarge\"");
-    write(&repo, ".openedx-devops/answers.yml", &answers);
-    let (code, text) = update(scratch.path(), 1, &["--check"]);
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
+    repo.edit(
+        ".openedx-devops/answers.yml",
+        "\"t3.medium\"",
+        "\"t3.2xlarge\"",
+    );
+    let (code, text) = scenario.update(1, &["--check"]);
     assert_eq!(code, 1, "{text}");
     assert!(
         text.contains("update") && text.contains("terraform/environments/dev/env.hcl"),
         "{text}"
     );
-    let (code, _) = update(scratch.path(), 1, &[]);
-    assert_eq!(code, 0);
-    assert!(read(&repo, "terraform/environments/dev/env.hcl").contains("t3.2xlarge"));
+    let (code, text) = scenario.update(1, &[]);
+    assert_eq!(code, 0, "{text}");
     assert!(
-        read(&repo, ".openedx-devops/answers.yml").contains("t3.2xlarge"),
+        repo.read("terraform/environments/dev/env.hcl")
+            .contains("t3.2xlarge")
+    );
+    assert!(
+        repo.read(".openedx-devops/answers.yml")
+            .contains("t3.2xlarge"),
         "the user's answers file is kept"
     );
 }
 
 #[test]
 fn dry_run_changes_no_byte() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
-    write(
-        &repo,
-        "README.md",
-        &read(&repo, "README.md").replace("Intro.", "Our intro."),
-    );
-    let before = common::contents(&repo);
-    let (code, text) = update(
-        scratch.path(),
-        2,
-        &["--dry-run", "--set", "environments.1.name=qa"],
-    );
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
+    repo.edit("README.md", "Intro.", "Our intro.");
+    let before = repo.contents();
+    let (code, text) = scenario.update(2, &["--dry-run", "--set", "environments.1.name=qa"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("nothing was written"), "{text}");
-    assert_eq!(common::contents(&repo), before);
+    assert_eq!(repo.contents(), before);
 }
 
 #[test]
 fn instance_size_change_keeps_every_edit() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
     // An edit far from the size line, and a file of our own.
-    let env = read(&repo, "terraform/environments/prod/env.hcl")
-        .replace("  domain ", "  # our note\n  domain ");
-    write(&repo, "terraform/environments/prod/env.hcl", &env);
-    write(&repo, "terraform/environments/prod/extra.tf", "# ours\n");
-    let (code, text) = update(
-        scratch.path(),
-        1,
-        &["--set", "environments.0.eks_instance_type=m7i.large"],
-    );
+    let env = "terraform/environments/prod/env.hcl";
+    repo.edit(env, "  domain ", "  # our note\n  domain ");
+    repo.write("terraform/environments/prod/extra.tf", "# ours\n");
+    let (code, text) = scenario.update(1, &["--set", "environments.0.eks_instance_type=m7i.large"]);
     assert_eq!(code, 0, "{text}");
+    assert!(text.contains("merge") && text.contains(env), "{text}");
+    let merged = repo.read(env);
     assert!(
-        text.contains("merge") && text.contains("terraform/environments/prod/env.hcl"),
-        "{text}"
-    );
-    let env = read(&repo, "terraform/environments/prod/env.hcl");
-    assert!(
-        env.contains("# our note") && env.contains("m7i.large"),
-        "{env}"
+        merged.contains("# our note") && merged.contains("m7i.large"),
+        "{merged}"
     );
     assert_eq!(
-        read(&repo, "terraform/environments/prod/extra.tf"),
+        repo.read("terraform/environments/prod/extra.tf"),
         "# ours\n"
     );
 }
 
 #[test]
 fn the_same_line_changed_on_both_sides_gives_markers_and_exit_1() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
     let path = "terraform/environments/dev/env.hcl";
-    write(
-        &repo,
-        path,
-        &read(&repo, path).replace("t3.medium", "t3.small"),
-    );
-    let (code, text) = update(
-        scratch.path(),
-        1,
-        &["--set", "environments.1.eks_instance_type=t3.xlarge"],
-    );
+    repo.edit(path, "t3.medium", "t3.small");
+    let (code, text) = scenario.update(1, &["--set", "environments.1.eks_instance_type=t3.xlarge"]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("conflict") && text.contains(path), "{text}");
-    let merged = read(&repo, path);
+    let merged = repo.read(path);
     assert!(
         merged.contains("<<<<<<< yours") && merged.contains(">>>>>>> template"),
         "{merged}"
@@ -238,27 +205,20 @@ fn the_same_line_changed_on_both_sides_gives_markers_and_exit_1() {
         .collect::<Vec<_>>()
         .join("\n")
         + "\n";
-    write(&repo, path, &resolved);
-    let (code, text) = update(scratch.path(), 1, &["--check"]);
+    repo.write(path, resolved);
+    let (code, text) = scenario.update(1, &["--check"]);
     assert_eq!(code, 0, "{text}");
 }
 
 #[test]
 fn removing_an_environment_deletes_its_unedited_files_and_keeps_edited_ones() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
-    write(
-        &repo,
-        "terraform/environments/dev/env.hcl",
-        &format!(
-            "{}# tuned\n",
-            read(&repo, "terraform/environments/dev/env.hcl")
-        ),
-    );
-    write(&repo, "terraform/environments/dev/notes.md", "ours\n");
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
+    repo.append("terraform/environments/dev/env.hcl", "# tuned\n");
+    repo.write("terraform/environments/dev/notes.md", "ours\n");
     let prod_only = ANSWERS.split("  - name: dev").next().unwrap();
-    write(scratch.path(), "prod-only.yml", prod_only);
-    let (code, text) = update(scratch.path(), 1, &["--answers", "prod-only.yml"]);
+    let prod_only = repo.write_beside("prod-only.yml", prod_only);
+    let (code, text) = scenario.update(1, &["--answers", prod_only.to_str().unwrap()]);
     assert_eq!(code, 0, "{text}");
     assert!(
         text.contains("delete") && text.contains("terraform/environments/dev/vpc/terragrunt.hcl"),
@@ -269,15 +229,15 @@ fn removing_an_environment_deletes_its_unedited_files_and_keeps_edited_ones() {
         "{text}"
     );
     assert!(
-        !repo.join("terraform/environments/dev/vpc").exists(),
+        !repo.exists("terraform/environments/dev/vpc"),
         "emptied folders go too"
     );
-    assert!(repo.join("terraform/environments/dev/env.hcl").exists());
-    assert_eq!(read(&repo, "terraform/environments/dev/notes.md"), "ours\n");
-    let manifest = read(&repo, ".openedx-devops/manifest.json");
+    assert!(repo.exists("terraform/environments/dev/env.hcl"));
+    assert_eq!(repo.read("terraform/environments/dev/notes.md"), "ours\n");
+    let manifest = repo.read(".openedx-devops/manifest.json");
     assert!(!manifest.contains("environments/dev/"), "{manifest}");
     // No file the generator still manages mentions the removed environment's hosts.
-    for (path, bytes) in common::contents(&repo) {
+    for (path, bytes) in repo.contents() {
         if path.starts_with("terraform/environments/dev/") || path.ends_with(".gz") {
             continue;
         }
@@ -287,16 +247,15 @@ fn removing_an_environment_deletes_its_unedited_files_and_keeps_edited_ones() {
         );
     }
     // Removed again: nothing left to do.
-    let (code, text) = update(scratch.path(), 1, &["--check"]);
+    let (code, text) = scenario.update(1, &["--check"]);
     assert_eq!(code, 0, "{text}");
 }
 
 #[test]
 fn adding_an_environment_creates_its_files() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
-    let (code, text) = update(
-        scratch.path(),
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
+    let (code, text) = scenario.update(
         1,
         &[
             "--set",
@@ -310,48 +269,45 @@ fn adding_an_environment_creates_its_files() {
         text.contains("create") && text.contains("terraform/environments/qa/env.hcl"),
         "{text}"
     );
-    assert!(read(&repo, "terraform/environments/qa/env.hcl").contains("qa.learn.harbor.ac.uk"));
-    assert!(read(&repo, ".openedx-devops/answers.yml").contains("qa.learn"));
+    assert!(
+        repo.read("terraform/environments/qa/env.hcl")
+            .contains("qa.learn.harbor.ac.uk")
+    );
+    assert!(
+        repo.read(".openedx-devops/answers.yml")
+            .contains("qa.learn")
+    );
 }
 
 #[test]
 fn a_template_upgrade_merges_deletes_creates_and_respects_deletions() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
     // Edits: README in a place v2 does not change; a retired file edited; a generated file deleted.
-    write(
-        &repo,
-        "README.md",
-        &read(&repo, "README.md").replace("Intro.", "Our own intro."),
-    );
-    write(&repo, "docs/edited-old.md", "We rely on this.\n");
-    std::fs::remove_file(repo.join("terraform/environments/prod/vpc/terragrunt.hcl")).unwrap();
+    repo.edit("README.md", "Intro.", "Our own intro.");
+    repo.write("docs/edited-old.md", "We rely on this.\n");
+    repo.remove("terraform/environments/prod/vpc/terragrunt.hcl");
     // A file of ours where v2 puts a new one.
-    write(&repo, "docs/new.md", "Our own new.md\n");
-    let (code, text) = update(scratch.path(), 2, &[]);
+    repo.write("docs/new.md", "Our own new.md\n");
+    let (code, text) = scenario.update(2, &[]);
     assert_eq!(
         code, 1,
         "the clash with our docs/new.md is a conflict: {text}"
     );
-    let readme = read(&repo, "README.md");
+    let readme = repo.read("README.md");
     assert!(
         readme.contains("Our own intro.") && readme.contains("Tutor 22.0.2"),
         "{readme}"
     );
-    assert!(
-        !repo.join("docs/old.md").exists(),
-        "retired and unedited: deleted"
-    );
-    assert_eq!(read(&repo, "docs/edited-old.md"), "We rely on this.\n");
+    assert!(!repo.exists("docs/old.md"), "retired and unedited: deleted");
+    assert_eq!(repo.read("docs/edited-old.md"), "We rely on this.\n");
     assert_eq!(
-        read(&repo, "docs/new.md"),
+        repo.read("docs/new.md"),
         "Our own new.md\n",
         "never overwritten"
     );
     assert!(
-        !repo
-            .join("terraform/environments/prod/vpc/terragrunt.hcl")
-            .exists(),
+        !repo.exists("terraform/environments/prod/vpc/terragrunt.hcl"),
         "stays deleted"
     );
     assert!(text.contains("removed"), "{text}");
@@ -360,28 +316,23 @@ fn a_template_upgrade_merges_deletes_creates_and_respects_deletions() {
         "{text}"
     );
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(repo.join("scripts/run.sh"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_ne!(mode & 0o111, 0, "the executable bit follows the template");
-    }
+    assert!(
+        repo.is_executable("scripts/run.sh"),
+        "the executable bit follows the template"
+    );
     // Once our file moves away, the template's arrives.
-    std::fs::remove_file(repo.join("docs/new.md")).unwrap();
-    let (code, text) = update(scratch.path(), 2, &[]);
+    repo.remove("docs/new.md");
+    let (code, text) = scenario.update(2, &[]);
     assert_eq!(code, 0, "{text}");
-    assert_eq!(read(&repo, "docs/new.md"), "Added in version 22.0.2.\n");
-    let (code, text) = update(scratch.path(), 2, &["--check"]);
+    assert_eq!(repo.read("docs/new.md"), "Added in version 22.0.2.\n");
+    let (code, text) = scenario.update(2, &["--check"]);
     assert_eq!(code, 0, "{text}");
 }
 
 #[test]
 fn json_plan_lists_every_file_with_counts() {
-    let scratch = tempfile::tempdir().unwrap();
-    generate(scratch.path(), 1);
-    let (code, text) = update(scratch.path(), 2, &["--dry-run", "--format", "json"]);
+    let scenario = Scenario::new();
+    let (code, text) = scenario.update(2, &["--dry-run", "--format", "json"]);
     assert_eq!(code, 0, "{text}");
     let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(plan["counts"]["create"], 1);
@@ -398,76 +349,67 @@ fn json_plan_lists_every_file_with_counts() {
 
 #[test]
 fn bad_input_is_exit_2_and_writes_nothing() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
-    let before = common::contents(&repo);
-    let (code, text) = update(scratch.path(), 1, &["--set", "aws_region=mars-1"]);
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
+    let before = repo.contents();
+    let (code, text) = scenario.update(1, &["--set", "aws_region=mars-1"]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("aws_region"), "{text}");
-    assert_eq!(common::contents(&repo), before);
-    std::fs::remove_file(repo.join(".openedx-devops/manifest.json")).unwrap();
-    let (code, text) = update(scratch.path(), 1, &[]);
+    assert_eq!(repo.contents(), before);
+    repo.remove(".openedx-devops/manifest.json");
+    let (code, text) = scenario.update(1, &[]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("manifest.json"), "{text}");
 }
 
 #[test]
 fn a_manifest_path_leaving_the_repository_is_refused() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
-    let manifest =
-        read(&repo, ".openedx-devops/manifest.json").replace("\"README.md\"", "\"../outside.md\"");
-    write(&repo, ".openedx-devops/manifest.json", &manifest);
-    let (code, text) = update(scratch.path(), 1, &[]);
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
+    repo.edit(
+        ".openedx-devops/manifest.json",
+        "\"README.md\"",
+        "\"../outside.md\"",
+    );
+    let (code, text) = scenario.update(1, &[]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("leaves the repository"), "{text}");
-    assert!(!scratch.path().join("outside.md").exists());
+    assert!(!repo.beside("outside.md").exists());
 }
 
 #[test]
 fn the_embedded_blueprints_update_cleanly_after_an_answer_change() {
-    let scratch = tempfile::tempdir().unwrap();
-    write(scratch.path(), "answers.yml", ANSWERS);
+    let repo = Repo::new().answers_text(ANSWERS).generate();
+    // The folder as an argument, from elsewhere.
     bin()
-        .current_dir(scratch.path())
-        .args(["new", "repo", "--answers", "answers.yml"])
-        .assert()
-        .success();
-    let repo = scratch.path().join("repo");
-    bin()
-        .current_dir(scratch.path())
-        .args(["update", "repo", "--check"])
+        .args(["update", "--check"])
+        .arg(repo.path())
         .assert()
         .code(0);
-    bin()
-        .current_dir(scratch.path())
-        .args([
-            "update",
-            "repo",
-            "--set",
-            "environments.0.mysql_instance_class=db.r7g.large",
-        ])
-        .assert()
-        .code(0);
-    let all: String = common::contents(&repo)
+    repo.run([
+        "update",
+        "--set",
+        "environments.0.mysql_instance_class=db.r7g.large",
+    ])
+    .code(0);
+    let all: String = repo
+        .contents()
         .into_iter()
         .filter(|(path, _)| path.starts_with("terraform/environments/prod/"))
         .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
         .collect();
     assert!(all.contains("db.r7g.large"));
-    bin()
-        .current_dir(scratch.path())
-        .args(["update", "repo", "--check"])
-        .assert()
-        .code(0);
+    repo.run(["update", "--check"])
+        .code(0)
+        .stdout(predicate::str::contains("up to date"));
 }
 
 #[test]
 fn untrusted_files_are_refused_with_exit_2_and_nothing_written() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = generate(scratch.path(), 1);
+    let scenario = Scenario::new();
+    let repo = &scenario.repo;
     let path = "terraform/environments/prod/env.hcl";
-    let original = read(&repo, path);
+    let original = repo.read(path);
     for (what, contents, needle) in [
         ("CRLF", original.replace('\n', "\r\n").into_bytes(), "CRLF"),
         ("binary", vec![0xff, 0xfe, 0x00, 0x01], "not UTF-8"),
@@ -477,23 +419,19 @@ fn untrusted_files_are_refused_with_exit_2_and_nothing_written() {
             "larger than any generated file",
         ),
     ] {
-        std::fs::write(repo.join(path), &contents).unwrap();
-        let before = common::contents(&repo);
-        let (code, text) = update(scratch.path(), 2, &[]);
+        repo.write(path, &contents);
+        let before = repo.contents();
+        let (code, text) = scenario.update(2, &[]);
         assert_eq!(code, 2, "{what}: {text}");
         assert!(
             text.contains(needle) && text.contains(path),
             "{what}: {text}"
         );
-        assert_eq!(
-            common::contents(&repo),
-            before,
-            "{what}: something was written"
-        );
+        assert_eq!(repo.contents(), before, "{what}: something was written");
     }
-    std::fs::write(repo.join(path), original).unwrap();
-    std::fs::write(repo.join(".openedx-devops/base.json.gz"), b"garbage").unwrap();
-    let (code, text) = update(scratch.path(), 2, &[]);
+    repo.write(path, original);
+    repo.write(".openedx-devops/base.json.gz", b"garbage");
+    let (code, text) = scenario.update(2, &[]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("base.json.gz"), "{text}");
 }
