@@ -2,46 +2,28 @@
 //! shape it (MongoDB ec2 | documentdb | in_cluster, spot or not, bastion or not, one to three
 //! environments):
 //!
-//! - every Terragrunt unit supplies each variable its local module requires and nothing the
-//!   module does not declare, so `apply` never prompts;
-//! - every `dependency` points at a unit that exists, mocks every output the unit reads, and the
-//!   module behind it declares those outputs; every `include.root.locals.*` name exists;
-//! - every call of a terraform-aws-modules registry module passes only inputs the pinned version
-//!   declares and all the inputs it requires (catalog: `tests/data/module-interfaces`);
-//! - the optional components exist exactly when the answers ask for them, and hosts and region
-//!   come from the answers;
-//! - `terraform fmt` would change nothing (when a `terraform` binary is on the PATH).
+//! - every combination renders, and rendering runs the validation stage that
+//!   `openedx-devops check` runs: HCL parses, each unit's inputs match its module's variables,
+//!   every `dependency` points at a unit whose module declares the outputs read, registry calls
+//!   match the embedded catalog (`check.rs` plants each of those defects and sees it caught);
+//! - what that stage does not look at: every unit includes `root` exposed, every dependency
+//!   mocks for `plan` each output the unit reads, every `include.root.locals.*` read is set;
+//! - every terraform-aws-modules call, against the full interface of its pinned version
+//!   vendored in `tests/data/module-interfaces/`: names, required inputs, and literal values
+//!   against each variable's `type`;
+//! - the optional components exist exactly when the `_plan.yml` rules say the answers ask for
+//!   them, for every unit and module folder of the blueprints;
+//! - hosts and region come from the answers, sensitive outputs are marked, and `terraform fmt`
+//!   would change nothing.
 
+use crate::common::{self, Tree};
 use hcl::{Body, Expression, ObjectKey, TemplateExpr};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
-type Tree = BTreeMap<String, String>;
-
-/// Units every environment has, whatever the answers.
-const BASE_UNITS: &[&str] = &[
-    "backups",
-    "dns",
-    "eks",
-    "github-deploy-role",
-    "kubernetes-addons",
-    "mysql",
-    "redis",
-    "secrets",
-    "ses",
-    "storage",
-    "vpc",
-];
-
-/// Account-wide units under `terraform/shared/`.
-const SHARED_UNITS: &[&str] = &[
-    "ecr",
-    "github-build-role",
-    "github-infrastructure-role",
-    "github-oidc",
-];
-
-/// Registry modules the issue asks for; each must be called somewhere.
+/// Registry modules the platform is built from; each must be called somewhere.
 const EXPECTED_REGISTRY_MODULES: &[&str] = &[
     "terraform-aws-modules/acm/aws",
     "terraform-aws-modules/cloudfront/aws",
@@ -76,6 +58,7 @@ struct Combination {
 }
 
 impl Combination {
+    /// All 36.
     fn all() -> Vec<Combination> {
         let mut all = Vec::new();
         for mongodb in ["ec2", "documentdb", "in_cluster"] {
@@ -143,15 +126,28 @@ impl Combination {
         }
         text
     }
+}
 
-    fn environment_names(&self) -> Vec<&'static str> {
-        ["prod", "dev", "qa"][..self.environments].to_vec()
-    }
+/// Every combination with its rendered tree, rendered once for all the tests here. Rendering
+/// runs the validation stage: a tree here has passed it.
+fn rendered() -> &'static [(Combination, Tree)] {
+    static RENDERED: OnceLock<Vec<(Combination, Tree)>> = OnceLock::new();
+    RENDERED.get_or_init(|| {
+        Combination::all()
+            .into_iter()
+            .map(|combination| (combination, common::render(&combination.answers())))
+            .collect()
+    })
+}
 
-    fn render(&self) -> Tree {
-        openedx_devops::render_yaml(&self.answers())
-            .unwrap_or_else(|error| panic!("{self:?} does not render: {error:#}"))
-    }
+fn rendered_one(mongodb: &str, spot: bool, bastion: bool, environments: usize) -> &'static Tree {
+    rendered()
+        .iter()
+        .find(|(c, _)| {
+            (c.mongodb, c.spot, c.bastion, c.environments) == (mongodb, spot, bastion, environments)
+        })
+        .map(|(_, tree)| tree)
+        .expect("a combination of the sweep")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,16 +182,6 @@ fn object_keys(expression: &Expression) -> BTreeSet<String> {
     match expression {
         Expression::Object(object) => object.keys().map(key_name).collect(),
         _ => BTreeSet::new(),
-    }
-}
-
-fn object_entry<'a>(expression: &'a Expression, name: &str) -> Option<&'a Expression> {
-    match expression {
-        Expression::Object(object) => object
-            .iter()
-            .find(|(key, _)| key_name(key) == name)
-            .map(|(_, value)| value),
-        _ => None,
     }
 }
 
@@ -258,52 +244,16 @@ fn normalize(path: &Path) -> PathBuf {
     normalized
 }
 
-// ---------------------------------------------------------------------------------------------
-// Local modules and units
-
-#[derive(Debug, Default)]
-struct LocalModule {
-    variables: BTreeMap<String, bool>,
-    outputs: BTreeSet<String>,
-}
-
-fn local_module(tree: &Tree, name: &str) -> LocalModule {
-    let folder = format!("terraform/modules/{name}/");
-    let mut module = LocalModule::default();
-    let files: Vec<_> = tree
-        .iter()
-        .filter(|(path, _)| {
-            path.starts_with(&folder)
-                && path.ends_with(".tf")
-                && !path[folder.len()..].contains('/')
-        })
-        .collect();
-    assert!(!files.is_empty(), "local module `{folder}` has no .tf file");
-    for (path, text) in files {
-        let body = parse(path, text);
-        for variable in blocks(&body, "variable") {
-            let required = attribute(&variable.body, "default").is_none();
-            module.variables.insert(label(variable), required);
-        }
-        for output in blocks(&body, "output") {
-            module.outputs.insert(label(output));
-        }
-    }
-    module
-}
-
-fn unit_paths(tree: &Tree) -> Vec<&String> {
+fn unit_paths(tree: &Tree) -> impl Iterator<Item = &String> {
     tree.keys()
         .filter(|path| path.starts_with("terraform/") && path.ends_with("/terragrunt.hcl"))
-        .collect()
 }
 
 /// The local module a unit's `terraform.source` names (`.../modules//<name>`).
 fn unit_module(path: &str, body: &Body) -> String {
-    let terraform = blocks(body, "terraform")
+    let source = blocks(body, "terraform")
         .next()
-        .unwrap_or_else(|| panic!("`{path}` has no terraform block"));
-    let source = attribute(&terraform.body, "source")
+        .and_then(|terraform| attribute(&terraform.body, "source"))
         .and_then(string_value)
         .unwrap_or_else(|| panic!("`{path}` has no terraform.source string"));
     let (_, name) = source
@@ -312,329 +262,106 @@ fn unit_module(path: &str, body: &Body) -> String {
     name.to_owned()
 }
 
-fn locals_keys(tree: &Tree, path: &str) -> BTreeMap<String, Expression> {
+/// The settings of a `locals` file (`global.hcl`, `env.hcl`).
+fn locals(tree: &Tree, path: &str) -> BTreeMap<String, Expression> {
     let text = tree
         .get(path)
         .unwrap_or_else(|| panic!("`{path}` is missing"));
-    let body = parse(path, text);
-    blocks(&body, "locals")
+    blocks(&parse(path, text), "locals")
         .flat_map(|block| block.body.attributes())
         .map(|attribute| (attribute.key.as_str().to_owned(), attribute.expr.clone()))
         .collect()
 }
 
-/// Checks every unit of one rendered tree; returns what it found wrong.
-fn check_units(tree: &Tree) -> Vec<String> {
+// ---------------------------------------------------------------------------------------------
+// What Terragrunt needs of a unit beyond the validation stage
+
+/// A unit reads its settings through the exposed root include, plans with mocked dependency
+/// outputs, and reads only settings that exist.
+fn unit_problems(tree: &Tree) -> Vec<String> {
+    let global = locals(tree, "terraform/global.hcl");
     let mut problems = Vec::new();
-    let global = locals_keys(tree, "terraform/global.hcl");
     for path in unit_paths(tree) {
         let text = &tree[path];
         let body = parse(path, text);
         let unit_dir = Path::new(path).parent().expect("a unit has a folder");
-
-        // The root include, exposed: units read settings through it.
-        let include = blocks(&body, "include").find(|block| label(block) == "root");
-        match include {
-            Some(block) => {
-                let expose = attribute(&block.body, "expose");
-                if !matches!(expose, Some(Expression::Bool(true))) {
-                    problems.push(format!("{path}: include \"root\" must set expose = true"));
-                }
-            }
-            None => problems.push(format!("{path}: no include \"root\"")),
+        let exposed = blocks(&body, "include")
+            .find(|block| label(block) == "root")
+            .map(|root| {
+                matches!(
+                    attribute(&root.body, "expose"),
+                    Some(Expression::Bool(true))
+                )
+            });
+        if exposed != Some(true) {
+            problems.push(format!("{path}: no include \"root\" with expose = true"));
         }
 
-        // Inputs against the module's variables.
-        let module_name = unit_module(path, &body);
-        let module = local_module(tree, &module_name);
-        let inputs = attribute(&body, "inputs")
-            .map(object_keys)
-            .unwrap_or_default();
-        for (variable, required) in &module.variables {
-            if *required && !inputs.contains(variable) {
-                problems.push(format!(
-                    "{path}: module `{module_name}` requires `{variable}`, not in inputs"
-                ));
-            }
-        }
-        for input in &inputs {
-            if !module.variables.contains_key(input) {
-                problems.push(format!(
-                    "{path}: input `{input}` is not a variable of module `{module_name}`"
-                ));
-            }
-        }
-
-        // Dependencies: they exist, they mock what is read, their modules output it.
-        let mut dependencies = BTreeMap::new();
+        let mut mocks = BTreeMap::new();
         for dependency in blocks(&body, "dependency") {
             let name = label(dependency);
-            let Some(config_path) =
-                attribute(&dependency.body, "config_path").and_then(string_value)
-            else {
-                problems.push(format!(
-                    "{path}: dependency `{name}` has no config_path string"
-                ));
-                continue;
-            };
-            let target = normalize(&unit_dir.join(&config_path)).join("terragrunt.hcl");
-            let target = target.to_string_lossy().into_owned();
-            let Some(target_text) = tree.get(&target) else {
-                problems.push(format!(
-                    "{path}: dependency `{name}` points at `{config_path}`, which has no unit"
-                ));
-                continue;
-            };
-            let target_body = parse(&target, target_text);
-            let target_module = local_module(tree, &unit_module(&target, &target_body));
-            let mocks = attribute(&dependency.body, "mock_outputs")
-                .map(object_keys)
-                .unwrap_or_default();
             let commands = attribute(&dependency.body, "mock_outputs_allowed_terraform_commands");
-            let allows_plan = matches!(commands, Some(Expression::Array(items))
+            let plans = matches!(commands, Some(Expression::Array(items))
                 if items.iter().any(|item| string_value(item).as_deref() == Some("plan")));
-            if !allows_plan {
+            if !plans {
                 problems.push(format!(
                     "{path}: dependency `{name}` does not mock for plan"
                 ));
             }
-            dependencies.insert(name, (mocks, target_module.outputs));
+            let mocked = attribute(&dependency.body, "mock_outputs").map(object_keys);
+            mocks.insert(name, mocked.unwrap_or_default());
         }
         for reference in references(text, "dependency.") {
-            let [name, outputs, output, ..] = reference.as_slice() else {
-                continue;
-            };
-            if outputs != "outputs" {
-                continue;
-            }
-            match dependencies.get(name) {
-                None => problems.push(format!("{path}: `dependency.{name}` is not declared")),
-                Some((mocks, declared)) => {
-                    if !mocks.contains(output) {
-                        problems.push(format!(
-                            "{path}: dependency `{name}` reads `{output}` without a mock"
-                        ));
-                    }
-                    if !declared.contains(output) {
-                        problems.push(format!(
-                            "{path}: dependency `{name}`'s module has no output `{output}`"
-                        ));
-                    }
-                }
+            if let [name, outputs, output, ..] = reference.as_slice()
+                && outputs == "outputs"
+                && !mocks
+                    .get(name)
+                    .is_some_and(|mocked| mocked.contains(output))
+            {
+                problems.push(format!("{path}: reads `{name}.{output}` without a mock"));
             }
         }
 
-        // Settings read through the root include exist.
-        let env_file = if path.starts_with("terraform/environments/") {
-            Some(
-                normalize(&unit_dir.join(".."))
-                    .join("env.hcl")
-                    .to_string_lossy()
-                    .into_owned(),
-            )
-        } else {
-            None
-        };
-        let env = env_file.as_deref().map(|file| locals_keys(tree, file));
+        let env = path.starts_with("terraform/environments/").then(|| {
+            let file = normalize(&unit_dir.join("../env.hcl"));
+            locals(tree, &file.to_string_lossy())
+        });
         for reference in references(text, "include.root.locals.") {
             let (scope, rest) = reference.split_first().expect("a non-empty reference");
-            let settings = match scope.as_str() {
-                "global" => &global,
-                "env" => match &env {
-                    Some(env) => env,
-                    None => {
-                        problems.push(format!("{path}: reads `env` outside an environment"));
-                        continue;
-                    }
-                },
-                other => {
-                    problems.push(format!("{path}: reads unknown root local `{other}`"));
+            let settings = match (scope.as_str(), &env) {
+                ("global", _) => &global,
+                ("env", Some(env)) => env,
+                _ => {
+                    problems.push(format!(
+                        "{path}: reads root local `{scope}`, which it has not"
+                    ));
                     continue;
                 }
             };
             let Some(first) = rest.first() else { continue };
-            match settings.get(first) {
-                None => problems.push(format!("{path}: `{scope}.{first}` is not a setting")),
-                Some(value) => {
-                    if let Some(second) = rest.get(1)
-                        && matches!(value, Expression::Object(_))
-                        && object_entry(value, second).is_none()
-                    {
-                        problems.push(format!(
-                            "{path}: `{scope}.{first}.{second}` is not a setting"
-                        ));
-                    }
+            match (settings.get(first), rest.get(1)) {
+                (None, _) => problems.push(format!("{path}: `{scope}.{first}` is not a setting")),
+                (Some(Expression::Object(object)), Some(second))
+                    if !object.keys().any(|key| key_name(key) == *second) =>
+                {
+                    problems.push(format!(
+                        "{path}: `{scope}.{first}.{second}` is not a setting"
+                    ));
                 }
+                _ => {}
             }
         }
     }
     problems
 }
 
-// ---------------------------------------------------------------------------------------------
-// Registry module calls against the interface catalog
-
-struct Catalog {
-    folder: PathBuf,
-    loaded: BTreeMap<String, serde_json::Value>,
-}
-
-impl Catalog {
-    fn new() -> Catalog {
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/module-interfaces");
-        assert!(
-            folder.is_dir(),
-            "the module interface catalog is missing at `{}`",
-            folder.display()
-        );
-        Catalog {
-            folder,
-            loaded: BTreeMap::new(),
-        }
-    }
-
-    /// Variables (name -> required) of `registry` at `version`, module path `path`.
-    fn variables(
-        &mut self,
-        registry: &str,
-        version: &str,
-        path: &str,
-    ) -> Result<BTreeMap<String, bool>, String> {
-        if !self.loaded.contains_key(registry) {
-            let file = self
-                .folder
-                .join(format!("{}.json", registry.replace('/', "__")));
-            let text = std::fs::read_to_string(&file)
-                .map_err(|error| format!("no catalog for `{registry}` ({error})"))?;
-            let json = serde_json::from_str(&text)
-                .map_err(|error| format!("`{}`: {error}", file.display()))?;
-            self.loaded.insert(registry.to_owned(), json);
-        }
-        let versions = &self.loaded[registry]["versions"];
-        let module = versions
-            .get(version)
-            .ok_or_else(|| {
-                let known: Vec<_> = versions
-                    .as_object()
-                    .map(|map| map.keys().cloned().collect())
-                    .unwrap_or_default();
-                format!("`{registry}` version `{version}` is not catalogued (known: {known:?})")
-            })?
-            .get(path)
-            .ok_or_else(|| format!("`{registry}` {version} has no module path `{path}`"))?;
-        Ok(module["vars"]
-            .as_object()
-            .map(|vars| {
-                vars.iter()
-                    .map(|(name, facts)| (name.clone(), facts["required"] == true))
-                    .collect()
-            })
-            .unwrap_or_default())
-    }
-}
-
-/// Checks every registry module call in `terraform/modules/`; returns problems and the calls
-/// checked (`<source>@<version>` in `<file>`).
-fn check_registry_calls(tree: &Tree, catalog: &mut Catalog) -> (Vec<String>, Vec<String>) {
-    let mut problems = Vec::new();
-    let mut checked = Vec::new();
-    for (path, text) in tree {
-        if !(path.starts_with("terraform/modules/") && path.ends_with(".tf")) {
-            continue;
-        }
-        let body = parse(path, text);
-        for module in blocks(&body, "module") {
-            let name = label(module);
-            let Some(source) = attribute(&module.body, "source").and_then(string_value) else {
-                problems.push(format!("{path}: module `{name}` has no source string"));
-                continue;
-            };
-            if !source.starts_with("terraform-aws-modules/") {
-                continue;
-            }
-            let (registry, module_path) = match source.split_once("//") {
-                Some((registry, sub)) => (registry.to_owned(), sub.to_owned()),
-                None => (source.clone(), String::new()),
-            };
-            let Some(version) = attribute(&module.body, "version").and_then(string_value) else {
-                problems.push(format!("{path}: module `{name}` ({source}) has no version"));
-                continue;
-            };
-            let variables = match catalog.variables(&registry, &version, &module_path) {
-                Ok(variables) => variables,
-                Err(problem) => {
-                    problems.push(format!("{path}: module `{name}`: {problem}"));
-                    continue;
-                }
-            };
-            let arguments: BTreeSet<String> = module
-                .body
-                .attributes()
-                .map(|attribute| attribute.key.as_str().to_owned())
-                .filter(|key| !META_ARGUMENTS.contains(&key.as_str()))
-                .collect();
-            for argument in &arguments {
-                if !variables.contains_key(argument) {
-                    problems.push(format!(
-                        "{path}: module `{name}` passes `{argument}`, which {source} {version} \
-                         does not declare"
-                    ));
-                }
-            }
-            for (variable, required) in &variables {
-                if *required && !arguments.contains(variable) {
-                    problems.push(format!(
-                        "{path}: module `{name}` does not pass `{variable}`, which {source} \
-                         {version} requires"
-                    ));
-                }
-            }
-            if let Some(block) = module.body.blocks().next() {
-                problems.push(format!(
-                    "{path}: module `{name}` has a `{}` block; module inputs are attributes",
-                    block.identifier.as_str()
-                ));
-            }
-            checked.push(format!("{source}@{version} in {path}"));
-        }
-    }
-    (problems, checked)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tests
-
-fn environment_units(tree: &Tree, environment: &str) -> BTreeSet<String> {
-    let prefix = format!("terraform/environments/{environment}/");
-    tree.keys()
-        .filter_map(|path| path.strip_prefix(&prefix))
-        .filter_map(|rest| rest.strip_suffix("/terragrunt.hcl"))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn expected_units(combination: &Combination) -> BTreeSet<String> {
-    let mut units: BTreeSet<String> = BASE_UNITS.iter().map(|unit| unit.to_string()).collect();
-    if combination.mongodb != "in_cluster" {
-        units.insert("mongodb".into());
-    }
-    if combination.spot {
-        units.insert("karpenter".into());
-    }
-    if combination.bastion {
-        units.insert("bastion".into());
-    }
-    units
-}
-
 #[test]
-fn every_unit_gets_its_variables_and_dependencies_for_every_combination() {
+fn every_combination_passes_validation_and_plans_with_mocks() {
     let mut problems = BTreeSet::new();
     let mut units = 0;
-    for combination in Combination::all() {
-        let tree = combination.render();
-        units += unit_paths(&tree).len();
-        for problem in check_units(&tree) {
+    for (combination, tree) in rendered() {
+        units += unit_paths(tree).count();
+        for problem in unit_problems(tree) {
             problems.insert(format!("{combination:?}: {problem}"));
         }
     }
@@ -644,18 +371,238 @@ fn every_unit_gets_its_variables_and_dependencies_for_every_combination() {
         problems.len(),
         problems.into_iter().collect::<Vec<_>>().join("\n")
     );
-    eprintln!("checked {units} units in 36 combinations");
+    assert!(units >= 36 * 12, "checked only {units} units");
+}
+
+/// One rendered tree with `from` replaced by `to` in one file (which must hold it).
+fn planted(path: &str, from: &str, to: &str) -> Tree {
+    let mut tree = rendered_one("ec2", true, true, 1).clone();
+    let text = tree.get_mut(path).expect("a generated file");
+    assert!(text.contains(from), "`{path}` has no `{from}`");
+    *text = text.replacen(from, to, 1);
+    tree
+}
+
+#[test]
+fn the_unit_oracle_finds_what_it_looks_for() {
+    let eks = "terraform/environments/prod/eks/terragrunt.hcl";
+    for (from, to, problem) in [
+        (
+            "  expose = true\n",
+            "",
+            "no include \"root\" with expose = true",
+        ),
+        ("\"plan\", ", "", "dependency `vpc` does not mock for plan"),
+        (
+            "dependency.vpc.outputs.vpc_cidr_block",
+            "dependency.vpc.outputs.vpc_cidr_blocks",
+            "reads `vpc.vpc_cidr_blocks` without a mock",
+        ),
+        (
+            "include.root.locals.env.eks_instance_type",
+            "include.root.locals.env.eks_instance_typ",
+            "`env.eks_instance_typ` is not a setting",
+        ),
+        (
+            "include.root.locals.env.eks_instance_type",
+            "include.root.locals.regional.eks_instance_type",
+            "reads root local `regional`",
+        ),
+    ] {
+        let problems = unit_problems(&planted(eks, from, to));
+        assert!(
+            problems
+                .iter()
+                .any(|found| found.starts_with(&format!("{eks}: {problem}"))),
+            "`{from}` -> `{to}`: {problems:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry module calls against the vendored interfaces
+
+/// `tests/data/module-interfaces/`: registry address -> its catalogue file.
+fn catalog() -> &'static BTreeMap<String, Value> {
+    static CATALOG: OnceLock<BTreeMap<String, Value>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        fs_err::read_dir(common::checkout("tests/data/module-interfaces"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .map(|path| {
+                let json: Value = serde_json::from_str(&fs_err::read_to_string(&path).unwrap())
+                    .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+                (json["registry"].as_str().unwrap().to_owned(), json)
+            })
+            .collect()
+    })
+}
+
+/// Whether a value can be what a variable's `type` says, as far as a literal shows: Terraform
+/// converts between string, number and bool where the text allows, never between a collection
+/// and a single value. References, calls and conditionals are taken on trust.
+fn fits(value: &Expression, kind: &str) -> bool {
+    let kind = kind.trim();
+    let inner = |prefix: &str| {
+        kind.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(')'))
+    };
+    let sequence = inner("list(").or(inner("set("));
+    let map = inner("map(");
+    let single = matches!(kind, "string" | "number" | "bool");
+    let text = |text: &str| match kind {
+        "number" => text.parse::<f64>().is_ok(),
+        "bool" => text == "true" || text == "false",
+        _ => kind == "string" || kind == "any",
+    };
+    match value {
+        Expression::Null => true,
+        Expression::Bool(_) => matches!(kind, "bool" | "string" | "any"),
+        Expression::Number(_) => matches!(kind, "number" | "string" | "any"),
+        Expression::String(literal) => text(literal),
+        Expression::TemplateExpr(_) => single || kind == "any",
+        Expression::Array(items) => match sequence {
+            Some(element) => items.iter().all(|item| fits(item, element)),
+            None => kind == "any" || kind.starts_with("tuple("),
+        },
+        Expression::Object(object) => match map {
+            Some(element) => object.values().all(|item| fits(item, element)),
+            None => kind == "any" || kind.starts_with("object("),
+        },
+        _ => true,
+    }
+}
+
+/// Every registry call in `terraform/modules/` against the catalogue; returns the problems and
+/// the calls checked (`<source>@<version>`).
+fn registry_problems(tree: &Tree) -> (Vec<String>, BTreeSet<String>) {
+    let mut problems = Vec::new();
+    let mut calls = BTreeSet::new();
+    let module_files = tree
+        .iter()
+        .filter(|(path, _)| path.starts_with("terraform/modules/") && path.ends_with(".tf"));
+    for (path, text) in module_files {
+        for module in blocks(&parse(path, text), "module") {
+            let name = format!("{path}: module `{}`", label(module));
+            let source = attribute(&module.body, "source").and_then(string_value);
+            let Some(source) = source.filter(|source| source.starts_with("terraform-aws-modules/"))
+            else {
+                continue;
+            };
+            let (registry, module_path) = source.split_once("//").unwrap_or((&source, ""));
+            let Some(version) = attribute(&module.body, "version").and_then(string_value) else {
+                problems.push(format!("{name}: {source} has no version"));
+                continue;
+            };
+            calls.insert(format!("{source}@{version}"));
+            let Some(variables) = catalog()
+                .get(registry)
+                .and_then(|json| json["versions"][&version][module_path]["vars"].as_object())
+            else {
+                problems.push(format!("{name}: {source} {version} is not catalogued"));
+                continue;
+            };
+            let arguments: BTreeMap<&str, &Expression> = module
+                .body
+                .attributes()
+                .map(|attribute| (attribute.key.as_str(), &attribute.expr))
+                .filter(|(key, _)| !META_ARGUMENTS.contains(key))
+                .collect();
+            for (argument, value) in &arguments {
+                match variables.get(*argument) {
+                    None => problems.push(format!(
+                        "{name}: `{argument}` is not an input of {source} {version}"
+                    )),
+                    Some(variable) => {
+                        let kind = variable["type"].as_str().unwrap_or("any");
+                        if !fits(value, kind) {
+                            problems.push(format!("{name}: `{argument}` is no `{kind}`"));
+                        }
+                    }
+                }
+            }
+            for (variable, facts) in variables {
+                if facts["required"] == true && !arguments.contains_key(variable.as_str()) {
+                    problems.push(format!(
+                        "{name}: {source} {version} requires `{variable}`, not given"
+                    ));
+                }
+            }
+            if let Some(block) = module.body.blocks().next() {
+                problems.push(format!(
+                    "{name}: a `{}` block; module inputs are attributes",
+                    block.identifier.as_str()
+                ));
+            }
+        }
+    }
+    (problems, calls)
+}
+
+#[test]
+fn literal_values_are_checked_against_variable_types() {
+    let parse_value = |text: &str| hcl::parse(&format!("a = {text}\n")).unwrap();
+    let value = |text: &str| attribute(&parse_value(text), "a").unwrap().clone();
+    assert!(fits(&value("true"), "bool") && fits(&value("true"), "string"));
+    assert!(!fits(&value("true"), "number") && !fits(&value("true"), "list(string)"));
+    assert!(fits(&value("\"10\""), "number") && !fits(&value("\"ten\""), "number"));
+    assert!(fits(&value("[\"a\", \"b\"]"), "list(string)"));
+    assert!(!fits(&value("[[\"a\"]]"), "list(string)"));
+    assert!(!fits(&value("\"a\""), "list(string)"));
+    assert!(fits(&value("{ a = 1 }"), "map(number)") && !fits(&value("{ a = [] }"), "map(number)"));
+    assert!(!fits(&value("{ a = 1 }"), "string"));
+    assert!(fits(&value("var.x"), "list(string)") && fits(&value("\"${var.x}\""), "string"));
+    assert!(!fits(&value("\"${var.x}\""), "map(string)"));
+}
+
+#[test]
+fn the_registry_oracle_finds_what_it_looks_for() {
+    let vpc = "terraform/modules/vpc/main.tf";
+    let mysql = "terraform/modules/mysql/main.tf";
+    for (path, from, to, problem) in [
+        (
+            vpc,
+            "  enable_nat_gateway     = true",
+            "  enable_nat_gateway     = [true]",
+            "`enable_nat_gateway` is no `bool`",
+        ),
+        (
+            vpc,
+            "  enable_nat_gateway ",
+            "  enable_nat_gatway ",
+            "`enable_nat_gatway` is not an input of terraform-aws-modules/vpc/aws 6.6.0",
+        ),
+        (
+            mysql,
+            "  identifier = var.identifier\n",
+            "",
+            "terraform-aws-modules/rds/aws 7.2.0 requires `identifier`, not given",
+        ),
+        (
+            vpc,
+            "\"6.6.0\"",
+            "\"6.5.0\"",
+            "terraform-aws-modules/vpc/aws 6.5.0 is not catalogued",
+        ),
+    ] {
+        let (problems, _) = registry_problems(&planted(path, from, to));
+        assert!(
+            problems
+                .iter()
+                .any(|found| found.starts_with(path) && found.ends_with(problem)),
+            "`{from}` -> `{to}`: {problems:?}"
+        );
+    }
 }
 
 #[test]
 fn registry_module_calls_match_the_pinned_interfaces() {
-    let mut catalog = Catalog::new();
     let mut problems = BTreeSet::new();
     let mut calls = BTreeSet::new();
-    for combination in Combination::all() {
-        let tree = combination.render();
-        let (found, checked) = check_registry_calls(&tree, &mut catalog);
-        problems.extend(found);
+    for (combination, tree) in rendered() {
+        let (found, checked) = registry_problems(tree);
+        problems.extend(found.into_iter().map(|p| format!("{combination:?}: {p}")));
         calls.extend(checked);
     }
     assert!(
@@ -663,21 +610,6 @@ fn registry_module_calls_match_the_pinned_interfaces() {
         "{} problems:\n{}",
         problems.len(),
         problems.into_iter().collect::<Vec<_>>().join("\n")
-    );
-    // The vendored catalog holds exactly the registry modules the blueprints call.
-    let called: BTreeSet<String> = calls
-        .iter()
-        .filter_map(|call| call.split(['@', '/']).nth(1))
-        .map(|name| format!("terraform-aws-modules__{name}__aws.json"))
-        .collect();
-    let vendored: BTreeSet<String> = std::fs::read_dir(&catalog.folder)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".json"))
-        .collect();
-    assert_eq!(
-        vendored, called,
-        "tests/data/module-interfaces/ is stale: run tests/data/module-interfaces/update.sh"
     );
     for expected in EXPECTED_REGISTRY_MODULES {
         assert!(
@@ -687,88 +619,194 @@ fn registry_module_calls_match_the_pinned_interfaces() {
             "no call of `{expected}` in any combination"
         );
     }
-    eprintln!("checked {} distinct registry module calls", calls.len());
+    // The vendored catalogue holds exactly the registry modules the blueprints call.
+    let called: BTreeSet<String> = calls
+        .iter()
+        .map(|call| call.split(['@', '/']).take(3).collect::<Vec<_>>().join("/"))
+        .collect();
+    let vendored: BTreeSet<String> = catalog().keys().cloned().collect();
+    assert_eq!(
+        vendored, called,
+        "tests/data/module-interfaces/ is stale: run tests/data/module-interfaces/update.sh"
+    );
 }
 
-#[test]
-fn components_exist_exactly_when_the_answers_ask_for_them() {
-    for combination in Combination::all() {
-        let tree = combination.render();
-        let expected = expected_units(&combination);
-        let environments: BTreeSet<String> = tree
-            .keys()
-            .filter_map(|path| path.strip_prefix("terraform/environments/"))
-            .filter_map(|rest| rest.split('/').next())
-            .map(str::to_owned)
-            .collect();
-        let names: BTreeSet<String> = combination
-            .environment_names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(environments, names, "{combination:?}: environment folders");
-        for environment in combination.environment_names() {
-            assert_eq!(
-                environment_units(&tree, environment),
-                expected,
-                "{combination:?}: units of `{environment}`"
-            );
-            assert!(
-                tree.contains_key(&format!("terraform/environments/{environment}/env.hcl")),
-                "{combination:?}: `{environment}` has no env.hcl"
-            );
+// ---------------------------------------------------------------------------------------------
+// Optional components, from the `_plan.yml` rules
+
+/// A `_plan.yml` rule with a condition: the glob (from the blueprint root) and its `when`.
+struct Condition {
+    glob: globset::GlobMatcher,
+    rule: String,
+    when: String,
+}
+
+/// Every conditional rule of every `_plan.yml` under `blueprints/`.
+fn conditions() -> Vec<Condition> {
+    let root = common::checkout("blueprints");
+    let mut conditions = Vec::new();
+    for entry in walkdir::WalkDir::new(&root) {
+        let entry = entry.unwrap();
+        if entry.file_name() != "_plan.yml" {
+            continue;
         }
-        let shared: BTreeSet<String> = tree
-            .keys()
-            .filter_map(|path| path.strip_prefix("terraform/shared/"))
-            .filter_map(|rest| rest.strip_suffix("/terragrunt.hcl"))
-            .map(str::to_owned)
-            .collect();
-        let expected_shared: BTreeSet<String> =
-            SHARED_UNITS.iter().map(|unit| unit.to_string()).collect();
-        assert_eq!(shared, expected_shared, "{combination:?}: shared units");
+        let folder = entry.path().parent().unwrap().strip_prefix(&root).unwrap();
+        let folder = folder.to_string_lossy().replace('\\', "/");
+        let text = fs_err::read_to_string(entry.path()).unwrap();
+        let rules: Value = serde_saphyr::from_str(&text).unwrap();
+        for rule in rules["rules"].as_array().unwrap() {
+            let Some(when) = rule["when"].as_str() else {
+                continue;
+            };
+            let path = rule["path"].as_str().unwrap();
+            let glob = [folder.as_str(), path].join("/");
+            let glob = glob.trim_start_matches('/').to_owned();
+            conditions.push(Condition {
+                glob: globset::GlobBuilder::new(&glob)
+                    .literal_separator(true)
+                    .build()
+                    .unwrap()
+                    .compile_matcher(),
+                rule: format!("{folder}/_plan.yml: {path}"),
+                when: when.to_owned(),
+            });
+        }
+    }
+    conditions
+}
 
-        let has_module =
-            |name: &str| tree.contains_key(&format!("terraform/modules/{name}/main.tf"));
-        assert_eq!(has_module("mongodb-ec2"), combination.mongodb == "ec2");
-        assert_eq!(
-            has_module("documentdb"),
-            combination.mongodb == "documentdb"
-        );
-        assert_eq!(has_module("karpenter"), combination.spot, "{combination:?}");
-        assert_eq!(
-            has_module("bastion"),
-            combination.bastion,
-            "{combination:?}"
-        );
+/// Where the components are: a blueprint folder whose every sub-folder holding `file` is one
+/// (`__env__` stands for each environment), hidden ones (`_partials`, `_dependencies`) aside.
+const COMPONENTS: &[(&str, &str)] = &[
+    ("terraform/environments/__env__", "terragrunt.hcl"),
+    ("terraform/shared", "terragrunt.hcl"),
+    ("terraform/modules", "main.tf"),
+];
 
-        // No local module is left without a unit that uses it.
-        let used: BTreeSet<String> = unit_paths(&tree)
-            .into_iter()
-            .map(|path| unit_module(path, &parse(path, &tree[path])))
-            .collect();
-        let modules: BTreeSet<String> = tree
-            .keys()
-            .filter_map(|path| path.strip_prefix("terraform/modules/"))
-            .filter_map(|rest| rest.split('/').next())
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(
-            modules, used,
-            "{combination:?}: local modules without a unit"
-        );
+/// The component folders of `blueprints/<dir>`.
+fn blueprint_folders(dir: &str, file: &str) -> BTreeSet<String> {
+    fs_err::read_dir(common::checkout(&format!("blueprints/{dir}")))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join(file).is_file())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('_'))
+        .collect()
+}
+
+/// The folders of `dir` in a rendered tree that hold a `file`.
+fn rendered_folders(tree: &Tree, dir: &str, file: &str) -> BTreeSet<String> {
+    tree.keys()
+        .filter_map(|path| path.strip_prefix(&format!("{dir}/")))
+        .filter_map(|rest| rest.strip_suffix(&format!("/{file}")))
+        .filter(|name| !name.contains('/'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Decides the `_plan.yml` conditions on answers (and an environment), independently of the
+/// library, and keeps what each came out as.
+struct Decider {
+    conditions: Vec<Condition>,
+    expressions: minijinja::Environment<'static>,
+    outcomes: BTreeMap<String, BTreeSet<bool>>,
+}
+
+impl Decider {
+    fn new() -> Decider {
+        let mut expressions = minijinja::Environment::new();
+        expressions.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        Decider {
+            conditions: conditions(),
+            expressions,
+            outcomes: BTreeMap::new(),
+        }
+    }
+
+    /// Whether every condition matching the blueprint `path` holds.
+    fn wanted(&mut self, path: &str, answers: &Value, env: &Value) -> bool {
+        let values = serde_json::json!({ "answers": answers, "env": env });
+        let values = minijinja::Value::from(minijinja::value::Serde(values));
+        let mut wanted = true;
+        for condition in self.conditions.iter().filter(|c| c.glob.is_match(path)) {
+            let holds = self
+                .expressions
+                .compile_expression(&condition.when)
+                .and_then(|expression| expression.eval(&values))
+                .unwrap_or_else(|error| panic!("{}: `{}`: {error}", condition.rule, condition.when))
+                .is_true();
+            let outcomes = self.outcomes.entry(condition.rule.clone()).or_default();
+            outcomes.insert(holds);
+            wanted &= holds;
+        }
+        wanted
     }
 }
 
 #[test]
+fn components_exist_exactly_when_the_answers_ask_for_them() {
+    let mut decider = Decider::new();
+    for (combination, tree) in rendered() {
+        let raw = openedx_devops::answers::load::parse(&combination.answers()).unwrap();
+        let answers = openedx_devops::answers::Answers::validate(&raw).unwrap();
+        let answers = answers.to_raw();
+        let environments = answers["environments"].as_array().unwrap();
+        let names: BTreeSet<String> = environments
+            .iter()
+            .map(|env| env["name"].as_str().unwrap().to_owned())
+            .collect();
+        let folders: BTreeSet<String> = tree
+            .keys()
+            .filter_map(|path| path.strip_prefix("terraform/environments/"))
+            .filter_map(|rest| rest.split_once('/').map(|(folder, _)| folder.to_owned()))
+            .collect();
+        assert_eq!(folders, names, "{combination:?}: environment folders");
+        assert_eq!(
+            rendered_folders(tree, "terraform/environments", "env.hcl"),
+            names,
+            "{combination:?}: environments with an env.hcl"
+        );
+        for (dir, file) in COMPONENTS {
+            let scopes = match dir.contains("__env__") {
+                true => environments.iter().collect(),
+                false => vec![&Value::Null],
+            };
+            for env in scopes {
+                let target = dir.replace("__env__", env["name"].as_str().unwrap_or_default());
+                let expected: BTreeSet<String> = blueprint_folders(dir, file)
+                    .into_iter()
+                    .filter(|name| decider.wanted(&format!("{dir}/{name}/{file}"), &answers, env))
+                    .collect();
+                assert_eq!(
+                    rendered_folders(tree, &target, file),
+                    expected,
+                    "{combination:?}: the folders of `{target}`"
+                );
+            }
+        }
+        // Each local module serves a unit.
+        let used: BTreeSet<String> = unit_paths(tree)
+            .map(|path| unit_module(path, &parse(path, &tree[path])))
+            .collect();
+        assert_eq!(
+            used,
+            rendered_folders(tree, "terraform/modules", "main.tf"),
+            "{combination:?}: local modules without a unit"
+        );
+    }
+    // The sweep shows every optional component both present and absent.
+    assert!(decider.outcomes.len() >= 3, "{:?}", decider.outcomes);
+    for (rule, outcomes) in &decider.outcomes {
+        assert_eq!(outcomes.len(), 2, "{rule}: always {outcomes:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values from the answers
+
+#[test]
 fn hosts_region_and_names_come_from_the_answers() {
-    let combination = Combination {
-        mongodb: "ec2",
-        spot: true,
-        bastion: true,
-        environments: 3,
-    };
-    let tree = combination.render();
+    let tree = rendered_one("ec2", true, true, 3);
     let global = &tree["terraform/global.hcl"];
     for line in [
         "aws_region           = \"ap-southeast-2\"",
@@ -870,13 +908,7 @@ fn region_names(text: &str) -> BTreeSet<String> {
 
 #[test]
 fn sensitive_outputs_are_marked_and_no_secret_is_written() {
-    let tree = Combination {
-        mongodb: "ec2",
-        spot: true,
-        bastion: true,
-        environments: 1,
-    }
-    .render();
+    let tree = rendered_one("ec2", true, true, 1);
     for (path, text) in tree
         .iter()
         .filter(|(path, _)| path.starts_with("terraform/modules/") && path.ends_with(".tf"))
@@ -926,8 +958,8 @@ fn terraform_fmt_changes_nothing() {
     }
     let folder = tempfile::tempdir().expect("a temporary folder");
     let mut names = BTreeMap::new();
-    for (index, combination) in Combination::all().into_iter().enumerate() {
-        for (path, text) in combination.render() {
+    for (index, (combination, tree)) in rendered().iter().enumerate() {
+        for (path, text) in tree {
             if !(path.starts_with("terraform/")
                 && (path.ends_with(".tf") || path.ends_with(".hcl")))
             {
@@ -935,7 +967,7 @@ fn terraform_fmt_changes_nothing() {
             }
             // terraform fmt formats only .tf files: every file gets a .tf name of its own.
             let name = format!("{index:02}_{}.tf", path.replace('/', "_"));
-            std::fs::write(folder.path().join(&name), &text).expect("write a copy");
+            fs_err::write(folder.path().join(&name), text).expect("write a copy");
             names.insert(name, format!("{combination:?}: {path}"));
         }
     }
