@@ -14,6 +14,14 @@ fn check(repo: &Repo) -> Assert {
     repo.run(["check"])
 }
 
+/// `check` finds the planted defect: exit 1, a finding at `file` that says `message`.
+fn caught(repo: &Repo, file: &str, message: &str) {
+    check(repo)
+        .code(1)
+        .stdout(predicate::str::contains(format!("{file}:")))
+        .stdout(predicate::str::contains(message));
+}
+
 /// The first file below `dir` (relative to the repository) named `name` that contains `needle`.
 fn find_file(repo: &Repo, dir: &str, name: &str, needle: &str) -> String {
     repo.files()
@@ -62,12 +70,7 @@ fn a_dependency_on_a_missing_folder_is_caught() {
     let vpc = "config_path = \"../vpc\"";
     let unit = find_file(&repo, "terraform/environments", "terragrunt.hcl", vpc);
     repo.edit(&unit, vpc, "config_path = \"../vpcc\"");
-    check(&repo)
-        .code(1)
-        .stdout(predicate::str::contains(format!("{unit}:")))
-        .stdout(predicate::str::contains(
-            "which does not exist (did you mean `vpc`?)",
-        ));
+    caught(&repo, &unit, "which does not exist (did you mean `vpc`?)");
 }
 
 #[test]
@@ -77,12 +80,11 @@ fn a_reference_to_an_undeclared_variable_is_caught() {
         "terraform/modules/vpc/main.tf",
         "\noutput \"planted\" {\n  value = var.not_declared\n}\n",
     );
-    check(&repo)
-        .code(1)
-        .stdout(predicate::str::contains("terraform/modules/vpc/main.tf:"))
-        .stdout(predicate::str::contains(
-            "`var.not_declared`: no `variable` block declares",
-        ));
+    caught(
+        &repo,
+        "terraform/modules/vpc/main.tf",
+        "`var.not_declared`: no `variable` block declares",
+    );
 }
 
 #[test]
@@ -95,12 +97,11 @@ fn a_registry_module_argument_its_version_does_not_declare_is_caught() {
         source,
         &format!("{source}\n  enable_nat_gatway = true"),
     );
-    check(&repo)
-        .code(1)
-        .stdout(predicate::str::contains(format!("{file}:")))
-        .stdout(predicate::str::contains(
-            "`enable_nat_gatway` is not an input of `terraform-aws-modules/vpc/aws` 6.6.0 (did you mean `enable_nat_gateway`?)",
-        ));
+    caught(
+        &repo,
+        &file,
+        "`enable_nat_gatway` is not an input of `terraform-aws-modules/vpc/aws` 6.6.0 (did you mean `enable_nat_gateway`?)",
+    );
 }
 
 #[test]
@@ -110,14 +111,11 @@ fn a_required_module_variable_no_unit_supplies_is_caught() {
         "terraform/modules/vpc/variables.tf",
         "\nvariable \"planted_required\" {\n  type = string\n}\n",
     );
-    check(&repo)
-        .code(1)
-        .stdout(predicate::str::contains(
-            "terraform/environments/prod/vpc/terragrunt.hcl:",
-        ))
-        .stdout(predicate::str::contains(
-            "requires variable `planted_required` (declared at terraform/modules/vpc/variables.tf:",
-        ));
+    caught(
+        &repo,
+        "terraform/environments/prod/vpc/terragrunt.hcl",
+        "requires variable `planted_required` (declared at terraform/modules/vpc/variables.tf:",
+    );
 }
 
 #[test]
@@ -125,12 +123,11 @@ fn a_unit_input_its_module_does_not_declare_is_caught() {
     let repo = full();
     let unit = "terraform/environments/prod/vpc/terragrunt.hcl";
     repo.edit(unit, "inputs = {", "inputs = {\n  planted_input = true");
-    check(&repo)
-        .code(1)
-        .stdout(predicate::str::contains(format!("{unit}:")))
-        .stdout(predicate::str::contains(
-            "input `planted_input` is not a variable of module `terraform/modules/vpc`",
-        ));
+    caught(
+        &repo,
+        unit,
+        "input `planted_input` is not a variable of module `terraform/modules/vpc`",
+    );
 }
 
 #[test]
@@ -147,22 +144,22 @@ fn a_dependency_output_its_module_does_not_declare_is_caught() {
         "dependency.vpc.outputs.vpc_id",
         "dependency.vpc.outputs.vpc_idd",
     );
-    check(&repo)
-        .code(1)
-        .stdout(predicate::str::contains(format!("{unit}:")))
-        .stdout(predicate::str::contains(
-            "`dependency.vpc.outputs.vpc_idd`: module `terraform/modules/vpc` has no output `vpc_idd`",
-        ));
+    caught(
+        &repo,
+        &unit,
+        "`dependency.vpc.outputs.vpc_idd`: module `terraform/modules/vpc` has no output `vpc_idd`",
+    );
 }
 
 #[test]
 fn broken_workflow_yaml_is_caught() {
     let repo = full();
     repo.edit(".github/workflows/build.yml", "\njobs:", "\njobs: [");
-    check(&repo)
-        .code(1)
-        .stdout(predicate::str::contains(".github/workflows/build.yml:"))
-        .stdout(predicate::str::contains("error: YAML does not parse"));
+    caught(
+        &repo,
+        ".github/workflows/build.yml",
+        "error: YAML does not parse",
+    );
 }
 
 #[test]
