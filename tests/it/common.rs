@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use assert_cmd::assert::Assert;
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 /// A rendered tree as the library returns it: relative path -> text.
@@ -100,7 +100,7 @@ const ANSWERS: &str = "answers.yml";
 pub struct NewRepo {
     scratch: tempfile::TempDir,
     answers: Option<PathBuf>,
-    arguments: Vec<String>,
+    arguments: Vec<OsString>,
 }
 
 impl NewRepo {
@@ -120,15 +120,14 @@ impl NewRepo {
 
     /// `--set KEY=VALUE`.
     pub fn set(mut self, assignment: &str) -> Self {
-        self.arguments
-            .extend(["--set".to_owned(), assignment.to_owned()]);
+        self.arguments.extend(["--set".into(), assignment.into()]);
         self
     }
 
     /// `--blueprints DIR`: render from a blueprint folder instead of the embedded ones.
     pub fn blueprints(mut self, dir: &Path) -> Self {
-        self.arguments.push("--blueprints".to_owned());
-        self.arguments.push(dir.to_string_lossy().into_owned());
+        self.arguments
+            .extend(["--blueprints".into(), dir.as_os_str().to_owned()]);
         self
     }
 
