@@ -4,15 +4,29 @@
 
 use crate::answers::{Answers, ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question};
 use serde_json::{Map, Value};
+use std::collections::{BTreeMap, VecDeque};
 
-/// The questionnaire's view of a terminal.
+/// The key of "Add another environment?", asked after each environment.
+pub const ADD_ENVIRONMENT: &str = "add_environment";
+/// The key of "Generate the repository with these answers?", asked after the summary.
+pub const CONFIRM: &str = "confirm";
+
+/// The questionnaire's view of a terminal. Every question comes with its key: the answers key
+/// (`platform_name`, `environments.1.subdomain`, as `--set` spells it) or [`ADD_ENVIRONMENT`]
+/// or [`CONFIRM`]; `prompt` is the text a person is shown.
 pub trait Prompter {
     /// Asks for text; an empty answer takes `default` when there is one.
-    fn input(&mut self, prompt: &str, default: Option<&str>) -> anyhow::Result<String>;
+    fn input(&mut self, key: &str, prompt: &str, default: Option<&str>) -> anyhow::Result<String>;
     /// Asks yes or no.
-    fn confirm(&mut self, prompt: &str, default: bool) -> anyhow::Result<bool>;
+    fn confirm(&mut self, key: &str, prompt: &str, default: bool) -> anyhow::Result<bool>;
     /// Asks to pick one of `choices`; returns its index.
-    fn select(&mut self, prompt: &str, choices: &[&str], default: usize) -> anyhow::Result<usize>;
+    fn select(
+        &mut self,
+        key: &str,
+        prompt: &str,
+        choices: &[&str],
+        default: usize,
+    ) -> anyhow::Result<usize>;
     /// Shows a line of information (help text, a section title, the summary).
     fn note(&mut self, text: &str);
     /// Shows why an answer was refused.
@@ -28,7 +42,7 @@ pub fn ask(prompter: &mut dyn Prompter, start: &Value) -> anyhow::Result<Value> 
         match Answers::validate(&raw) {
             Ok(answers) => {
                 prompter.note(&summary(&answers));
-                if prompter.confirm("Generate the repository with these answers?", true)? {
+                if prompter.confirm(CONFIRM, "Generate the repository with these answers?", true)? {
                     return Ok(raw);
                 }
                 prompter
@@ -70,7 +84,7 @@ fn ask_once(prompter: &mut dyn Prompter, known: &Map<String, Value>) -> anyhow::
             .get(question.key)
             .cloned()
             .unwrap_or_else(|| question.default_value(&answers));
-        let value = ask_question(prompter, question, &suggested)?;
+        let value = ask_question(prompter, question.key, question, &suggested)?;
         let is_default = !question.required && value == question.default_value(&answers);
         if !is_default || known.contains_key(question.key) {
             answers.insert(question.key.to_owned(), value);
@@ -90,28 +104,31 @@ fn group_title(group: &str) -> &str {
     }
 }
 
-/// Asks one question until the answer passes its check.
+/// Asks one question (known to the prompter as `key`) until the answer passes its check.
 fn ask_question(
     prompter: &mut dyn Prompter,
+    key: &str,
     question: &Question,
     suggested: &Value,
 ) -> anyhow::Result<Value> {
     prompter.note(&format!("{}: {}", question.key, question.help));
     loop {
         let value = match question.kind {
-            Kind::Bool => {
-                Value::Bool(prompter.confirm(question.key, suggested.as_bool().unwrap_or(false))?)
-            }
+            Kind::Bool => Value::Bool(prompter.confirm(
+                key,
+                question.key,
+                suggested.as_bool().unwrap_or(false),
+            )?),
             Kind::Choice(choices) => {
                 let default = choices
                     .iter()
                     .position(|choice| Some(*choice) == suggested.as_str())
                     .unwrap_or(0);
-                let index = prompter.select(question.key, choices, default)?;
+                let index = prompter.select(key, question.key, choices, default)?;
                 Value::String(choices.get(index).copied().unwrap_or(choices[0]).to_owned())
             }
             _ => {
-                let text = prompter.input(question.key, suggested.as_str())?;
+                let text = prompter.input(key, question.key, suggested.as_str())?;
                 Value::String(text.trim().to_owned())
             }
         };
@@ -138,12 +155,13 @@ fn ask_environments(
         let previous = known.get(index).and_then(Value::as_object);
         let mut environment = Map::new();
         for question in ENVIRONMENT_QUESTIONS {
+            let key = format!("environments.{index}.{}", question.key);
             let suggested = previous
                 .and_then(|map| map.get(question.key))
                 .cloned()
                 .unwrap_or_else(|| environment_default(question, index, &environments));
             let value = loop {
-                let value = ask_question(prompter, question, &suggested)?;
+                let value = ask_question(prompter, &key, question, &suggested)?;
                 if let Some(message) = clash(question.key, &value, &environments) {
                     prompter.error(&message);
                     continue;
@@ -154,7 +172,7 @@ fn ask_environments(
         }
         environments.push(Value::Object(environment));
         let more_known = known.len() > environments.len();
-        if !prompter.confirm("Add another environment?", more_known)? {
+        if !prompter.confirm(ADD_ENVIRONMENT, "Add another environment?", more_known)? {
             return Ok(environments);
         }
     }
@@ -244,7 +262,7 @@ pub struct TerminalPrompter {
 }
 
 impl Prompter for TerminalPrompter {
-    fn input(&mut self, prompt: &str, default: Option<&str>) -> anyhow::Result<String> {
+    fn input(&mut self, _key: &str, prompt: &str, default: Option<&str>) -> anyhow::Result<String> {
         let mut input = dialoguer::Input::<String>::with_theme(&self.theme).with_prompt(prompt);
         if let Some(default) = default.filter(|text| !text.is_empty()) {
             input = input.default(default.to_owned());
@@ -252,14 +270,20 @@ impl Prompter for TerminalPrompter {
         Ok(input.interact_text()?)
     }
 
-    fn confirm(&mut self, prompt: &str, default: bool) -> anyhow::Result<bool> {
+    fn confirm(&mut self, _key: &str, prompt: &str, default: bool) -> anyhow::Result<bool> {
         Ok(dialoguer::Confirm::with_theme(&self.theme)
             .with_prompt(prompt)
             .default(default)
             .interact()?)
     }
 
-    fn select(&mut self, prompt: &str, choices: &[&str], default: usize) -> anyhow::Result<usize> {
+    fn select(
+        &mut self,
+        _key: &str,
+        prompt: &str,
+        choices: &[&str],
+        default: usize,
+    ) -> anyhow::Result<usize> {
         Ok(dialoguer::Select::with_theme(&self.theme)
             .with_prompt(prompt)
             .items(choices)
@@ -276,53 +300,116 @@ impl Prompter for TerminalPrompter {
     }
 }
 
-/// A prompter that answers from a script, for tests. An empty input answer takes the default.
-#[derive(Debug, Default)]
+/// A prompter that answers from a script keyed by question, for tests. Each key has its replies
+/// in order: a key asked again (after a refused answer, or on a second pass) takes the next one.
+/// A question the script does not answer, or has no replies left for, takes its default; an
+/// empty reply means the default too. A question without a default that the script does not
+/// answer is an error naming its key. Dropped with replies left over, it panics: a script that
+/// names a question never asked is a broken test.
+#[derive(Debug)]
 pub struct ScriptedPrompter {
-    pub replies: std::collections::VecDeque<String>,
+    replies: BTreeMap<String, VecDeque<String>>,
+    /// Every key asked, in order.
+    pub asked: Vec<String>,
     pub errors: Vec<String>,
     pub notes: Vec<String>,
 }
 
+/// More questions than this and the script is taken to loop for ever.
+const MOST_QUESTIONS: usize = 500;
+
 impl ScriptedPrompter {
-    pub fn new(replies: &[&str]) -> Self {
+    /// A script: (key, its replies in order).
+    pub fn new(script: &[(&str, &[&str])]) -> Self {
+        let mut replies = BTreeMap::new();
+        for (key, list) in script {
+            let list = list.iter().map(|reply| (*reply).to_owned()).collect();
+            let earlier = replies.insert((*key).to_owned(), list);
+            assert!(earlier.is_none(), "the script names `{key}` twice");
+        }
         ScriptedPrompter {
-            replies: replies.iter().map(|reply| (*reply).to_owned()).collect(),
-            ..Default::default()
+            replies,
+            asked: Vec::new(),
+            errors: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
-    fn next(&mut self, prompt: &str) -> anyhow::Result<String> {
+    /// The next scripted reply for `key`; `None` takes the default.
+    fn next(&mut self, key: &str) -> anyhow::Result<Option<String>> {
+        self.asked.push(key.to_owned());
+        if self.asked.len() > MOST_QUESTIONS {
+            anyhow::bail!(
+                "{MOST_QUESTIONS} questions asked, the last `{key}`: the script never ends"
+            );
+        }
+        Ok(self
+            .replies
+            .get_mut(key)
+            .and_then(VecDeque::pop_front)
+            .filter(|reply| !reply.is_empty()))
+    }
+
+    /// Replies no question took: key -> what is left.
+    pub fn unused(&self) -> BTreeMap<&str, &VecDeque<String>> {
         self.replies
-            .pop_front()
-            .ok_or_else(|| anyhow::anyhow!("the script has no reply for `{prompt}`"))
+            .iter()
+            .filter(|(_, left)| !left.is_empty())
+            .map(|(key, left)| (key.as_str(), left))
+            .collect()
+    }
+}
+
+impl Drop for ScriptedPrompter {
+    fn drop(&mut self) {
+        let unused = self.unused();
+        if !unused.is_empty() && !std::thread::panicking() {
+            panic!(
+                "scripted replies never asked for: {unused:?}; the questions asked: {:?}",
+                self.asked
+            );
+        }
     }
 }
 
 impl Prompter for ScriptedPrompter {
-    fn input(&mut self, prompt: &str, default: Option<&str>) -> anyhow::Result<String> {
-        let reply = self.next(prompt)?;
-        Ok(if reply.is_empty() {
-            default.unwrap_or_default().to_owned()
-        } else {
-            reply
-        })
+    fn input(&mut self, key: &str, _prompt: &str, default: Option<&str>) -> anyhow::Result<String> {
+        match (self.next(key)?, default) {
+            (Some(reply), _) => Ok(reply),
+            (None, Some(default)) => Ok(default.to_owned()),
+            (None, None) => {
+                anyhow::bail!("the script has no reply for `{key}`, which has no default")
+            }
+        }
     }
 
-    fn confirm(&mut self, prompt: &str, default: bool) -> anyhow::Result<bool> {
-        Ok(match self.next(prompt)?.as_str() {
-            "" => default,
-            "y" | "yes" => true,
-            _ => false,
-        })
+    fn confirm(&mut self, key: &str, _prompt: &str, default: bool) -> anyhow::Result<bool> {
+        match self.next(key)?.as_deref() {
+            None => Ok(default),
+            Some("y" | "yes") => Ok(true),
+            Some("n" | "no") => Ok(false),
+            Some(other) => anyhow::bail!("the script answers `{key}` with `{other}`, not y or n"),
+        }
     }
 
-    fn select(&mut self, prompt: &str, choices: &[&str], default: usize) -> anyhow::Result<usize> {
-        let reply = self.next(prompt)?;
-        Ok(choices
-            .iter()
-            .position(|choice| *choice == reply)
-            .unwrap_or(default))
+    fn select(
+        &mut self,
+        key: &str,
+        _prompt: &str,
+        choices: &[&str],
+        default: usize,
+    ) -> anyhow::Result<usize> {
+        match self.next(key)? {
+            None => Ok(default),
+            Some(reply) => choices
+                .iter()
+                .position(|choice| *choice == reply)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the script answers `{key}` with `{reply}`, not one of {choices:?}"
+                    )
+                }),
+        }
     }
 
     fn note(&mut self, text: &str) {
@@ -338,53 +425,51 @@ impl Prompter for ScriptedPrompter {
 mod tests {
     use super::*;
 
-    fn run(replies: &[&str]) -> (Answers, ScriptedPrompter) {
-        let mut prompter = ScriptedPrompter::new(replies);
+    /// What every script needs: the questions without a default.
+    const REQUIRED: &[(&str, &[&str])] = &[
+        ("platform_name", &["uni"]),
+        ("root_domain", &["uni.edu"]),
+        ("aws_region", &["us-west-2"]),
+        ("aws_account_id", &["111122223333"]),
+    ];
+
+    /// `REQUIRED` with `script`'s keys replacing or joining it.
+    fn with_required<'a>(script: &[(&'a str, &'a [&'a str])]) -> Vec<(&'a str, &'a [&'a str])> {
+        let mut full: Vec<_> = REQUIRED
+            .iter()
+            .filter(|(key, _)| !script.iter().any(|(own, _)| own == key))
+            .copied()
+            .collect();
+        full.extend_from_slice(script);
+        full
+    }
+
+    fn run(script: &[(&str, &[&str])]) -> (Answers, ScriptedPrompter) {
+        let mut prompter = ScriptedPrompter::new(script);
         let raw = ask(&mut prompter, &Value::Null).expect("questionnaire completes");
-        assert!(
-            prompter.replies.is_empty(),
-            "unused replies: {:?}",
-            prompter.replies
-        );
         (Answers::validate(&raw).unwrap(), prompter)
     }
 
     #[test]
     fn typos_are_re_asked_and_environments_loop() {
         let (answers, prompter) = run(&[
-            "Bad Name",
-            "stateu", // platform_name: refused, then accepted
-            "",
-            "", // description (default: the name), platform_region
-            "state.edu",
-            "eu-west-9",
-            "eu-west-1", // region: refused, then accepted
-            "12345",
-            "210987654321", // account: refused, then accepted
-            "",
-            "", // github organization, repository
-            "in_cluster",
-            "n",
-            "", // mongodb, spot, bastion
-            "",
-            "",
-            "",
-            "",
-            "",
-            "y", // environment 1: defaults, add another
-            "",
-            "",
-            "m7i.xlarge",
-            "",
-            "",
-            "n", // environment 2: dev on dev.courses
-            "y", // confirm the summary
+            ("platform_name", &["Bad Name", "stateu"]),
+            ("root_domain", &["state.edu"]),
+            ("aws_region", &["eu-west-9", "eu-west-1"]),
+            ("aws_account_id", &["12345", "210987654321"]),
+            ("mongodb", &["in_cluster"]),
+            ("spot_instances", &["n"]),
+            (ADD_ENVIRONMENT, &["y", "n"]),
+            ("environments.1.eks_instance_type", &["m7i.xlarge"]),
+            (CONFIRM, &["y"]),
         ]);
         assert_eq!(prompter.errors.len(), 3, "{:?}", prompter.errors);
         assert!(
             prompter.errors[1].contains("did you mean `eu-west-1`")
                 || prompter.errors[1].contains("eu-west-9")
         );
+        let times = |key: &str| prompter.asked.iter().filter(|asked| *asked == key).count();
+        assert_eq!(times("platform_name"), 2, "re-asked after the typo");
         assert_eq!(answers.platform_name, "stateu");
         assert_eq!(answers.aws_region, "eu-west-1");
         assert!(!answers.spot_instances && answers.bastion);
@@ -407,85 +492,77 @@ mod tests {
 
     #[test]
     fn declining_the_summary_goes_round_again_with_answers_as_defaults() {
-        let first_pass = [
-            "uni",
-            "",
-            "",
-            "uni.edu",
-            "us-west-2",
-            "111122223333",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "n",
-        ];
-        let mut replies: Vec<&str> = first_pass.to_vec();
-        replies.push("n"); // decline the summary
-        // second pass: change only the region, keep everything else
-        replies.extend([
-            "",
-            "",
-            "",
-            "",
-            "eu-north-1",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "n",
-            "y",
-        ]);
-        let (answers, _) = run(&replies);
+        // The second pass changes only the region and keeps everything else.
+        let (answers, prompter) = run(&with_required(&[
+            ("aws_region", &["us-west-2", "eu-north-1"]),
+            (CONFIRM, &["n", "y"]),
+        ]));
         assert_eq!(answers.platform_name, "uni");
         assert_eq!(answers.aws_region, "eu-north-1");
         assert_eq!(answers.aws_account_id, "111122223333");
+        let times = |key: &str| prompter.asked.iter().filter(|asked| *asked == key).count();
+        assert_eq!(times("aws_account_id"), 2, "every question comes again");
     }
 
     #[test]
     fn a_clashing_environment_name_is_re_asked() {
-        let replies = [
-            "uni",
-            "",
-            "",
-            "uni.edu",
-            "us-west-2",
-            "111122223333",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "y", // prod
-            "prod",
-            "qa",
-            "qa.courses",
-            "",
-            "",
-            "",
-            "n", // name clash, then qa
-            "y",
-        ];
-        let (answers, prompter) = run(&replies);
+        let (answers, prompter) = run(&with_required(&[
+            (ADD_ENVIRONMENT, &["y", "n"]),
+            ("environments.1.name", &["prod", "qa"]),
+            ("environments.1.subdomain", &["qa.courses"]),
+        ]));
         assert_eq!(answers.environments[1].name, "qa");
+        assert_eq!(answers.environments[1].subdomain, "qa.courses");
         assert!(prompter.errors[0].contains("taken"));
+    }
+
+    #[test]
+    fn each_question_is_asked_by_its_key_in_table_order() {
+        let (_, prompter) = run(REQUIRED);
+        let mut expected: Vec<String> = QUESTIONS
+            .iter()
+            .filter(|question| !matches!(question.kind, Kind::Environments))
+            .map(|question| question.key.to_owned())
+            .collect();
+        expected.extend(
+            ENVIRONMENT_QUESTIONS
+                .iter()
+                .map(|question| format!("environments.0.{}", question.key)),
+        );
+        expected.extend([ADD_ENVIRONMENT.to_owned(), CONFIRM.to_owned()]);
+        assert_eq!(prompter.asked, expected);
+        for fixed in [ADD_ENVIRONMENT, CONFIRM] {
+            assert!(
+                QUESTIONS.iter().all(|question| question.key != fixed),
+                "`{fixed}` is an answers key too"
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "scripted replies never asked for: {\"environments.1.name\"")]
+    fn a_scripted_question_never_asked_fails_the_test() {
+        // Without "add another environment", there is no second environment to name.
+        run(&with_required(&[("environments.1.name", &["qa"])]));
+    }
+
+    #[test]
+    fn a_question_without_a_default_needs_a_reply() {
+        let mut prompter = ScriptedPrompter::new(&[]);
+        let error = ask(&mut prompter, &Value::Null).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the script has no reply for `platform_name`, which has no default"
+        );
+    }
+
+    #[test]
+    fn a_reply_that_is_no_choice_is_an_error() {
+        let mut prompter = ScriptedPrompter::new(&with_required(&[("mongodb", &["atlas"])]));
+        let error = ask(&mut prompter, &Value::Null).unwrap_err();
+        assert!(
+            error.to_string().contains("`mongodb` with `atlas`"),
+            "{error}"
+        );
     }
 }

@@ -1,0 +1,15 @@
+//! The integration tests: one binary (as in casey/just), one module per area. Each test runs
+//! the real binary or the library on answers of its own; none reads anything outside the
+//! repository.
+
+mod check;
+mod cli;
+mod common;
+mod pipeline_tree;
+mod properties;
+mod schema;
+mod secrets;
+mod snapshots;
+mod terminal;
+mod terraform_tree;
+mod update;
