@@ -131,6 +131,12 @@ fn file_name(path: &str) -> &str {
 }
 
 /// True for metadata and partials: a segment that starts with exactly one underscore.
+/// Text: UTF-8 without NUL bytes. The one rule for text against binary, for blueprints (a binary
+/// one is copied, not rendered), renders and repositories alike.
+pub(crate) fn is_text(bytes: &[u8]) -> bool {
+    !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()
+}
+
 pub(crate) fn is_hidden(path: &str) -> bool {
     path.split('/')
         .any(|segment| segment.starts_with('_') && !segment.starts_with("__"))

@@ -129,6 +129,49 @@ fn parent_zone(domain: &str, domains: &[(String, String)]) -> Option<(String, St
         .cloned()
 }
 
+/// The values templates and plan conditions see: built once per render, then one cheap clone
+/// per file, with `env` set for per-environment files.
+pub(crate) struct TemplateValues {
+    shared: minijinja::Value,
+    per_environment: Vec<minijinja::Value>,
+}
+
+impl TemplateValues {
+    pub(crate) fn new(context: &Context) -> TemplateValues {
+        let answers = minijinja::Value::from(minijinja::value::Serde(&context.answers));
+        let environments = minijinja::Value::from(minijinja::value::Serde(&context.environments));
+        let versions = minijinja::Value::from(minijinja::value::Serde(&context.versions));
+        let generator = minijinja::Value::from(minijinja::value::Serde(&context.generator));
+        let with_env = |env: minijinja::Value| {
+            minijinja::context! {
+                answers => answers.clone(),
+                environments => environments.clone(),
+                versions => versions.clone(),
+                generator => generator.clone(),
+                env => env,
+            }
+        };
+        TemplateValues {
+            shared: with_env(minijinja::Value::UNDEFINED),
+            per_environment: context
+                .environments
+                .iter()
+                .map(|environment| {
+                    with_env(minijinja::Value::from(minijinja::value::Serde(environment)))
+                })
+                .collect(),
+        }
+    }
+
+    /// The values for a file of environment `index`, or for a file of no environment.
+    pub(crate) fn get(&self, environment: Option<usize>) -> minijinja::Value {
+        environment
+            .and_then(|index| self.per_environment.get(index))
+            .unwrap_or(&self.shared)
+            .clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

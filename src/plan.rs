@@ -39,7 +39,7 @@ struct CompiledRule<'a> {
 pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<RenderPlan> {
     let mut expressions = Environment::new();
     expressions.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let values = crate::render::TemplateValues::new(context);
+    let values = crate::context::TemplateValues::new(context);
     let mut rules = blueprints
         .rules
         .iter()
@@ -91,7 +91,7 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
         }
         let applying: Vec<&CompiledRule> = applying.iter().map(|&index| &rules[index]).collect();
         // A binary blueprint (a logo) is copied as it is: it is no template.
-        let render = crate::validate::is_text(bytes)
+        let render = crate::blueprints::is_text(bytes)
             && applying
                 .iter()
                 .all(|compiled| compiled.rule.render != Some(false));
@@ -149,7 +149,7 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
 
 fn conditions_hold(
     rules: &[&CompiledRule<'_>],
-    values: &crate::render::TemplateValues,
+    values: &crate::context::TemplateValues,
     environment: Option<usize>,
 ) -> anyhow::Result<bool> {
     for compiled in rules {

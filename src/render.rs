@@ -2,11 +2,10 @@
 //! are parsed once; rendering writes nothing to disk.
 
 use crate::blueprints::{BlueprintSet, is_hidden};
-use crate::context::Context;
+use crate::context::{Context, TemplateValues};
 use crate::plan::RenderPlan;
 use anyhow::Context as _;
 use minijinja::syntax::SyntaxConfig;
-use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use std::collections::BTreeMap;
 
@@ -19,47 +18,6 @@ pub struct RenderedFile {
 
 /// A whole generated repository: target path -> file, sorted.
 pub type RenderedTree = BTreeMap<String, RenderedFile>;
-
-/// The values templates and plan conditions see: built once per render, then one cheap clone
-/// per file, with `env` set for per-environment files.
-pub(crate) struct TemplateValues {
-    shared: Value,
-    per_environment: Vec<Value>,
-}
-
-impl TemplateValues {
-    pub(crate) fn new(context: &Context) -> TemplateValues {
-        let answers = Value::from(Serde(&context.answers));
-        let environments = Value::from(Serde(&context.environments));
-        let versions = Value::from(Serde(&context.versions));
-        let generator = Value::from(Serde(&context.generator));
-        let with_env = |env: Value| {
-            minijinja::context! {
-                answers => answers.clone(),
-                environments => environments.clone(),
-                versions => versions.clone(),
-                generator => generator.clone(),
-                env => env,
-            }
-        };
-        TemplateValues {
-            shared: with_env(Value::UNDEFINED),
-            per_environment: context
-                .environments
-                .iter()
-                .map(|environment| with_env(Value::from(Serde(environment))))
-                .collect(),
-        }
-    }
-
-    /// The values for a file of environment `index`, or for a file of no environment.
-    pub(crate) fn get(&self, environment: Option<usize>) -> Value {
-        environment
-            .and_then(|index| self.per_environment.get(index))
-            .unwrap_or(&self.shared)
-            .clone()
-    }
-}
 
 /// The template environment all blueprints are rendered in: custom delimiters (so `${{ }}`
 /// and `{{ }}` of other tools pass through), strict undefined, no escaping.

@@ -3,8 +3,8 @@
 //! [`FilePlan`] per path, with the [`Effect`] that `apply` carries out. Pure: reads no disk.
 
 use super::merge::{Merged, merge, whole_file_conflict};
-use super::read::Disk;
-use crate::record::{self, Record, sha256_hex};
+use super::read::{Disk, OnDisk};
+use crate::record::{self, Record};
 use crate::render::{RenderedFile, RenderedTree};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -59,31 +59,6 @@ impl Action {
             Action::Removed => "removed",
             Action::Unchanged => "unchanged",
         }
-    }
-}
-
-/// A file on disk as `update` read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OnDisk {
-    pub contents: Vec<u8>,
-    pub executable: bool,
-    /// SHA-256 of `contents`, computed once when read.
-    pub sha256: String,
-}
-
-impl OnDisk {
-    pub fn new(contents: Vec<u8>, executable: bool) -> OnDisk {
-        let sha256 = sha256_hex(&contents);
-        OnDisk {
-            contents,
-            executable,
-            sha256,
-        }
-    }
-
-    /// Whether the file differs from the recorded base.
-    pub fn edited(&self, base_hash: Option<&str>) -> bool {
-        Some(self.sha256.as_str()) != base_hash
     }
 }
 
@@ -426,6 +401,7 @@ fn addresses(text: &str) -> BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::sha256_hex;
 
     fn disk(text: &str) -> OnDisk {
         OnDisk::new(text.as_bytes().to_vec(), false)

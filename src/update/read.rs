@@ -2,14 +2,38 @@
 //! new render knows, and the record files, each checked against the path policy. The only part
 //! of planning that touches the disk.
 
-use super::plan::OnDisk;
-use crate::record::{self, Record};
+use crate::record::{self, Record, sha256_hex};
 use crate::render::RenderedTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The largest file `update` reads from the repository.
 const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A file on disk as `update` read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnDisk {
+    pub contents: Vec<u8>,
+    pub executable: bool,
+    /// SHA-256 of `contents`, computed once when read.
+    pub sha256: String,
+}
+
+impl OnDisk {
+    pub fn new(contents: Vec<u8>, executable: bool) -> OnDisk {
+        let sha256 = sha256_hex(&contents);
+        OnDisk {
+            contents,
+            executable,
+            sha256,
+        }
+    }
+
+    /// Whether the file differs from the recorded base.
+    pub fn edited(&self, base_hash: Option<&str>) -> bool {
+        Some(self.sha256.as_str()) != base_hash
+    }
+}
 
 /// The repository as `update` read it.
 #[derive(Debug, Default)]

@@ -29,7 +29,6 @@ mod workflows;
 mod yaml;
 
 pub use finding::{Counts, Finding, Report, Severity, Status};
-pub(crate) use syntax::is_text;
 pub use syntax::syntax_error;
 
 use crate::answers::Answers;
@@ -90,7 +89,7 @@ pub(crate) const CHECKS: &[Check] = &[
         on_render: true,
         run: |input| {
             let mut findings = syntax::check(input.tree, input.scope == Scope::Render);
-            findings.extend(syntax::hcl_errors(input.parsed));
+            findings.extend(input.parsed.syntax_findings());
             findings
         },
     },

@@ -1,10 +1,10 @@
 //! Check 1, files: what each file holds ([`FileKind`], by name and content, one rule for a render
 //! and a repository alike), that text is LF UTF-8 (and canonical in a render), and that YAML and
-//! JSON parse. HCL parses once in [`super::terraform::Parsed`]; its errors are reported here.
+//! JSON parse. HCL parses once in [`super::terraform::Parsed`], which reports its errors.
 
 use super::finding::{CheckKind, Finding};
-use super::terraform::Parsed;
 use super::tree::Tree;
+use crate::blueprints::is_text;
 
 /// Extensions of files that must be text, beyond HCL, YAML and JSON.
 const TEXT_EXTENSIONS: &[&str] = &["md", "sh", "py", "txt", "tftpl", "tpl", "toml", "cfg"];
@@ -42,11 +42,6 @@ impl FileKind {
             FileKind::Binary
         })
     }
-}
-
-/// Text: UTF-8 without NUL bytes.
-pub(crate) fn is_text(bytes: &[u8]) -> bool {
-    !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()
 }
 
 /// Whether a path's name says it is HCL (Terraform `.tf`, Terragrunt `.hcl`, `.tfvars`).
@@ -118,7 +113,7 @@ pub(crate) struct Located {
 }
 
 impl Located {
-    fn finding(&self, path: &str) -> Finding {
+    pub(crate) fn finding(&self, path: &str) -> Finding {
         // Parser messages may go on with a source excerpt; the first line says it all.
         let message = self.message.lines().next().unwrap_or_default();
         Finding::error(CheckKind::Syntax, path, message).at(self.line, self.column)
@@ -159,15 +154,6 @@ fn json_error(text: &str) -> Option<Located> {
             column: Some(error.column()),
             message: format!("JSON does not parse: {error}"),
         })
-}
-
-/// The HCL files that did not parse, from the one parse the deeper checks share.
-pub(crate) fn hcl_errors(parsed: &Parsed) -> Vec<Finding> {
-    parsed
-        .errors
-        .iter()
-        .map(|(path, located)| located.finding(path))
-        .collect()
 }
 
 /// Canonical text, what every generated file meets: one final newline, no trailing spaces, no
@@ -211,7 +197,7 @@ mod tests {
             .collect();
         let tree = Tree::from_files(&files);
         let mut findings = check(&tree, canonical);
-        findings.extend(hcl_errors(&Parsed::parse(&tree)));
+        findings.extend(super::super::terraform::Parsed::parse(&tree).syntax_findings());
         findings.sort_by(|a, b| a.path.cmp(&b.path));
         findings
     }

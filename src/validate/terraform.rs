@@ -48,6 +48,14 @@ impl<'a> Parsed<'a> {
         parsed
     }
 
+    /// The HCL files that did not parse, as check 1's findings.
+    pub(crate) fn syntax_findings(&self) -> Vec<super::Finding> {
+        self.errors
+            .iter()
+            .map(|(path, located)| located.finding(path))
+            .collect()
+    }
+
     pub(crate) fn get(&self, path: &str) -> Option<&HclFile<'a>> {
         self.files.get(path)
     }
