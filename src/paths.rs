@@ -124,6 +124,36 @@ pub(crate) fn read_if_present(path: &Path, limit: u64) -> Result<Option<Vec<u8>>
     }
 }
 
+/// Locks a folder for one run, exclusive (to write) or shared (to read), on the folder itself so
+/// that no lock file is left behind. Waits up to two seconds for another run, then refuses with
+/// `busy` as the message. Held until the returned handle is dropped.
+pub(crate) fn lock_folder(
+    folder: &Path,
+    exclusive: bool,
+    busy: &str,
+) -> anyhow::Result<std::fs::File> {
+    let handle = std::fs::File::open(folder)
+        .map_err(|error| anyhow::anyhow!("cannot open `{}`: {error}", folder.display()))?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let attempt = if exclusive {
+            handle.try_lock()
+        } else {
+            handle.try_lock_shared()
+        };
+        match attempt {
+            Ok(()) => return Ok(handle),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!("{busy}"),
+            Err(std::fs::TryLockError::Error(error)) => {
+                anyhow::bail!("cannot lock `{}`: {error}", folder.display())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,7 +83,14 @@ pub fn write_new(target: &Path, tree: &RenderedTree) -> anyhow::Result<()> {
     };
     fs_err::create_dir_all(&parent)?;
     // One `new` at a time in this folder: stale staging folders are then surely stale.
-    let _lock = lock_folder(&parent)?;
+    let _lock = crate::paths::lock_folder(
+        &parent,
+        true,
+        &format!(
+            "another `openedx-devops new` is writing in `{}`: wait for it to finish",
+            parent.display()
+        ),
+    )?;
     sweep_staging(&parent);
     let existing = target.exists();
     // Into an empty folder (perhaps the current one): stage inside it, so it stays the same
@@ -126,26 +133,6 @@ fn move_entries(staging: &Path, target: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Takes an exclusive lock on a folder for the run (waits up to two seconds).
-fn lock_folder(folder: &Path) -> anyhow::Result<std::fs::File> {
-    let handle = fs_err::File::open(folder)?.into_parts().0;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-    loop {
-        match handle.try_lock() {
-            Ok(()) => return Ok(handle),
-            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "another `openedx-devops new` is writing in `{}`: wait for it to finish",
-                folder.display()
-            ),
-            // A file system without locks: go on unlocked, as the rename stays atomic.
-            Err(std::fs::TryLockError::Error(_)) => return Ok(handle),
-        }
-    }
 }
 
 /// Removes the staging folders an interrupted `new` left in `folder` (the caller holds the

@@ -85,29 +85,14 @@ pub fn lock(root: &Path, exclusive: bool) -> anyhow::Result<std::fs::File> {
             record::RECORD_DIR
         );
     }
-    let handle = std::fs::File::open(&folder)
-        .map_err(|error| anyhow::anyhow!("cannot open `{}`: {error}", record::RECORD_DIR))?;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-    loop {
-        let attempt = if exclusive {
-            handle.try_lock()
-        } else {
-            handle.try_lock_shared()
-        };
-        match attempt {
-            Ok(()) => return Ok(handle),
-            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "another `openedx-devops update` is running on `{}`: wait for it to finish, then run again",
-                root.display()
-            ),
-            Err(std::fs::TryLockError::Error(error)) => {
-                anyhow::bail!("cannot lock `{}`: {error}", record::RECORD_DIR)
-            }
-        }
-    }
+    crate::paths::lock_folder(
+        &folder,
+        exclusive,
+        &format!(
+            "another `openedx-devops update` is running on `{}`: wait for it to finish, then run again",
+            root.display()
+        ),
+    )
 }
 
 /// The answers to render with: recorded, or `--answers`, then `--set`. Returns the answers,
