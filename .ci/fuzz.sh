@@ -9,7 +9,7 @@ export RUSTC_BOOTSTRAP=1
 if ! command -v cargo-fuzz >/dev/null; then
   cargo install --locked --quiet cargo-fuzz
 fi
-for target in answers readers merge; do
+for target in answers readers merge record; do
   mkdir -p "corpus/$target"
   # A scratch copy: what the fuzzer adds to the corpus is not committed.
   scratch="$(mktemp -d)"
