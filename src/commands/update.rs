@@ -50,10 +50,11 @@ fn execute(
         ReportFormat::Json => update::report::json(&plan, done),
     };
     print(out, &text)?;
+    let unresolved = !plan.unresolved.is_empty();
     Ok(Outcome::attention_if(if args.check {
-        plan.changes_files() || pending
+        plan.changes_files() || pending || unresolved
     } else {
-        !plan.conflicts().is_empty()
+        !plan.conflicts().is_empty() || unresolved
     }))
 }
 

@@ -252,6 +252,8 @@ pub struct Plan {
     #[serde(skip)]
     pub record: Vec<FilePlan>,
     pub notes: Vec<String>,
+    /// `path:line` of every conflict block left in a file the generator manages.
+    pub unresolved: Vec<String>,
 }
 
 impl Plan {
@@ -333,9 +335,25 @@ pub(crate) fn plan(record: &Record, disk: &Disk, theirs: &RenderedTree) -> Plan 
         from_version: record.manifest.version.clone(),
         to_version: env!("CARGO_PKG_VERSION").to_owned(),
         notes: terraform_notes(record, theirs),
+        unresolved: unresolved(disk),
         files,
         record: record_plans,
     }
+}
+
+/// The conflict blocks an earlier update left in the files as they are now.
+fn unresolved(disk: &Disk) -> Vec<String> {
+    disk.files
+        .iter()
+        .filter_map(|(path, file)| {
+            Some((path, std::str::from_utf8(&file.as_ref()?.contents).ok()?))
+        })
+        .flat_map(|(path, text)| {
+            crate::validate::conflict_lines(text)
+                .into_iter()
+                .map(move |line| format!("{path}:{line}"))
+        })
+        .collect()
 }
 
 /// Warnings about Terraform state: units that move or disappear, resource addresses renamed.

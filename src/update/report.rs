@@ -43,6 +43,9 @@ pub fn text(plan: &Plan, done: Done) -> String {
     for note in &plan.notes {
         out.push_str(&format!("note: {note}\n"));
     }
+    for place in &plan.unresolved {
+        out.push_str(&format!("unresolved conflict from update: {place}\n"));
+    }
     let summary: Vec<String> = counts(plan)
         .into_iter()
         .map(|(action, count)| format!("{count} {}", action.label()))
@@ -50,6 +53,11 @@ pub fn text(plan: &Plan, done: Done) -> String {
     out.push_str(&format!("plan: {}\n", summary.join(", ")));
     let conflicts = plan.conflicts();
     out.push_str(&match done {
+        _ if !plan.unresolved.is_empty() && !plan.changes_files() => format!(
+            "{} unresolved conflict{} to resolve before the repository is up to date\n",
+            plan.unresolved.len(),
+            if plan.unresolved.len() == 1 { "" } else { "s" }
+        ),
         _ if !plan.changes_files() => {
             "the repository is up to date with its answers and this generator\n".to_owned()
         }
@@ -83,6 +91,7 @@ pub fn json(plan: &Plan, done: Done) -> String {
         "counts": counts,
         "notes": plan.notes,
         "conflicts": plan.conflicts(),
+        "unresolved": plan.unresolved,
         "changes": plan.changes_files(),
         "applied": applied.is_some() && plan.changes_files(),
         "written": applied.map(|applied| applied.written),
@@ -105,6 +114,7 @@ mod tests {
             files: vec![FilePlan::new("a.tf", Action::Update).writing(b"a\n".to_vec(), false)],
             record: Vec::new(),
             notes: Vec::new(),
+            unresolved: Vec::new(),
         }
     }
 

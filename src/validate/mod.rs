@@ -13,7 +13,9 @@
 //! 5. [`workflows`]: GitHub Actions structure, `${{ }}` expressions, no long-lived AWS keys.
 //! 6. [`tutor`]: Tutor settings and hosts per environment; no secret values anywhere.
 //! 7. [`consistency`]: environment folders and edits against `.openedx-devops/` (repositories).
+//! 8. [`conflicts`]: conflict blocks left by `update` in any text file.
 
+mod conflicts;
 mod consistency;
 mod constraint;
 mod eval;
@@ -28,6 +30,7 @@ mod wiring;
 mod workflows;
 mod yaml;
 
+pub use conflicts::conflict_lines;
 pub use finding::{Counts, Finding, Report, Severity, Status};
 pub use syntax::syntax_error;
 
@@ -63,6 +66,8 @@ pub enum CheckKind {
     Tutor,
     /// 7: the repository against its recorded answers and manifest.
     Answers,
+    /// 8: conflict blocks an update (or git) left unresolved.
+    Conflict,
 }
 
 /// What is being validated.
@@ -141,6 +146,11 @@ pub(crate) const CHECKS: &[Check] = &[
             }
             findings
         },
+    },
+    Check {
+        kind: CheckKind::Conflict,
+        on_render: true,
+        run: |input| conflicts::check(input.tree),
     },
 ];
 

@@ -193,6 +193,20 @@ fn the_same_line_changed_on_both_sides_gives_markers_and_exit_1() {
         "{merged}"
     );
     assert!(merged.contains("t3.small") && merged.contains("t3.xlarge"));
+    // Left unresolved, the markers fail `update --check` and `check`, naming the line (they
+    // passed both before: the file counted as an edit).
+    let (code, text) = scenario.update(1, &["--check"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(&format!("unresolved conflict from update: {path}:")),
+        "{text}"
+    );
+    repo.run(["check"])
+        .code(1)
+        .stdout(predicates::str::contains(format!("{path}:")))
+        .stdout(predicates::str::contains(
+            "error: unresolved conflict from update",
+        ));
     // The record moved on: once resolved, the repository is up to date.
     let resolved = merged
         .lines()
