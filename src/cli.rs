@@ -69,9 +69,14 @@ pub enum Command {
         after_help = "Examples:\n  openedx-devops completions bash > ~/.local/share/bash-completion/completions/openedx-devops\n  openedx-devops completions zsh > ~/.zfunc/_openedx-devops"
     )]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), e.g. `openedx-devops man > openedx-devops.1`.
-    #[command(after_help = "Example:\n  openedx-devops man | man -l -")]
-    Man,
+    /// Print a manual page (roff), or write every page into a folder.
+    ///
+    /// The main page lists one page per subcommand (`openedx-devops-new(1)`, ...): `--out-dir`
+    /// writes them all, `openedx-devops man new` prints one.
+    #[command(
+        after_help = "Examples:\n  openedx-devops man | man -l -\n  openedx-devops man update | man -l -\n  openedx-devops man --out-dir ~/.local/share/man/man1"
+    )]
+    Man(ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -185,4 +190,14 @@ pub enum GraphFormat {
 pub struct CompletionsArgs {
     /// The shell to complete for.
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (default: the main page).
+    #[arg(conflicts_with = "out_dir")]
+    pub command: Option<String>,
+    /// Write `openedx-devops.1` and one page per subcommand into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }

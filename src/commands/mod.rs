@@ -46,7 +46,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         Command::Versions(args) => versions::run(&args, out)?,
         Command::Graph(args) => graph::run(&args, out)?,
         Command::Completions(args) => completions::run(&args, out)?,
-        Command::Man => man::run(out)?,
+        Command::Man(args) => man::run(&args, out)?,
     };
     out.flush().map_err(output_error)?;
     Ok(outcome)

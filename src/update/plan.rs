@@ -47,6 +47,21 @@ impl Action {
         )
     }
 
+    /// What the verb means, for the legend under a plan.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Action::Create => "new in the template; written",
+            Action::Update => "you did not change it, the template did; replaced",
+            Action::Merge => "you and the template changed different lines; both kept",
+            Action::Conflict => "you and the template changed the same lines; markers to resolve",
+            Action::Delete => "the template dropped it and you did not change it; deleted",
+            Action::KeepModified => "the template dropped it but you changed it; kept, now yours",
+            Action::Modified => "you changed it, the template did not; kept as it is",
+            Action::Removed => "you deleted it; stays deleted",
+            Action::Unchanged => "nothing to do",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Action::Create => "create",

@@ -40,6 +40,16 @@ pub fn text(plan: &Plan, done: Done) -> String {
             out.push_str(&format!("  {:<14}   {note}\n", ""));
         }
     }
+    let shown: Vec<Action> = counts(plan)
+        .into_keys()
+        .filter(|action| *action != Action::Unchanged)
+        .collect();
+    if !shown.is_empty() {
+        out.push_str("legend:\n");
+        for action in shown {
+            out.push_str(&format!("  {:<14} {}\n", action.label(), action.meaning()));
+        }
+    }
     for note in &plan.notes {
         out.push_str(&format!("note: {note}\n"));
     }
@@ -116,6 +126,20 @@ mod tests {
             notes: Vec::new(),
             unresolved: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_plan_explains_each_verb_it_shows() {
+        let mut plan = plan();
+        plan.files.push(FilePlan::new("b.tf", Action::Modified));
+        plan.files.push(FilePlan::new("c.tf", Action::Unchanged));
+        let text = text(&plan, Done::NotWritten);
+        assert!(text.contains("legend:\n  update"), "{text}");
+        assert!(
+            text.contains("  modified       you changed it, the template did not; kept as it is\n"),
+            "{text}"
+        );
+        assert!(!text.contains("nothing to do"), "{text}");
     }
 
     #[test]
