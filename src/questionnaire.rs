@@ -274,6 +274,9 @@ impl Prompter for TerminalPrompter {
         Ok(dialoguer::Confirm::with_theme(&self.theme)
             .with_prompt(prompt)
             .default(default)
+            // `n` then Enter answers this question only; without it the Enter went on to
+            // answer the next question with its default, unseen.
+            .wait_for_newline(true)
             .interact()?)
     }
 

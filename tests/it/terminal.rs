@@ -50,23 +50,25 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
     answer("the GitHub organization", "");
     answer("the name of the generated repository", "");
     answer("where MongoDB 7.0 runs", ""); // the menu's default
-    reply_to(&mut session, "spot instances", "y", false);
-    reply_to(&mut session, "create a small bastion", "n", false);
-    let environment = |session: &mut rexpect::session::PtySession| {
-        for prompt in [
-            "the environment's name",
-            "DNS labels before",
-            "worker nodes",
-            "MySQL 8.4",
-            "Redis-compatible",
+    // Yes/no questions take Enter, as every other question does: the Enter after `n` must not
+    // answer the next question (the environment's name) with its default.
+    reply_to(&mut session, "spot instances", "y", true);
+    reply_to(&mut session, "create a small bastion", "n", true);
+    let environment = |session: &mut rexpect::session::PtySession, name: &str| {
+        for (prompt, reply) in [
+            ("the environment's name", name),
+            ("DNS labels before", ""),
+            ("worker nodes", ""),
+            ("MySQL 8.4", ""),
+            ("Redis-compatible", ""),
         ] {
-            reply_to(session, prompt, "", true);
+            reply_to(session, prompt, reply, true);
         }
     };
-    environment(&mut session);
-    reply_to(&mut session, "Add another environment?", "y", false);
-    environment(&mut session);
-    reply_to(&mut session, "Add another environment?", "n", false);
+    environment(&mut session, "prod");
+    reply_to(&mut session, "Add another environment?", "y", true);
+    environment(&mut session, "dev");
+    reply_to(&mut session, "Add another environment?", "n", true);
     session
         .exp_string("https://studio.dev.courses.lakeschool.edu")
         .unwrap();
@@ -74,7 +76,7 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
         &mut session,
         "Generate the repository with these answers?",
         "y",
-        false,
+        true,
     );
     session.exp_string("Created `my-platform`").unwrap();
     session.exp_eof().unwrap();
