@@ -36,7 +36,27 @@ pub(crate) fn environment<'source>() -> anyhow::Result<Environment<'source>> {
     environment.set_undefined_behavior(UndefinedBehavior::Strict);
     environment.set_auto_escape_callback(|_| AutoEscape::None);
     environment.add_filter("tojson", tojson);
+    environment.add_filter("markdown", markdown);
     Ok(environment)
+}
+
+/// Free text made inert in Markdown: HTML's `<`, `>` and `&` as entities (so `<!--` cannot hide
+/// the rest of a README on GitHub), Markdown's own signs escaped with a backslash.
+fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn tojson(value: Value) -> Result<String, minijinja::Error> {
@@ -184,6 +204,16 @@ mod tests {
             "if [[ -n \"$x\" ]]; then echo {% x %}; fi\n"
         );
         assert!(tree["s.sh"].executable);
+    }
+
+    #[test]
+    fn markdown_makes_free_text_inert() {
+        assert_eq!(markdown("Lake <!-- School"), "Lake &lt;\\!-- School");
+        assert_eq!(
+            markdown("A & B *bold* [x](y)"),
+            "A &amp; B \\*bold\\* \\[x\\]\\(y\\)"
+        );
+        assert_eq!(markdown("Tutor Labs"), "Tutor Labs");
     }
 
     #[test]
