@@ -49,7 +49,8 @@ pub enum CheckKind {
     Syntax,
     /// A render's text is canonical: final newline, no trailing white space.
     Text,
-    /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
+    /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs and mocks,
+    /// settings read through `local.` and `include.`.
     Terragrunt,
     /// 3: unit inputs against module variables; references inside local modules.
     Wiring,
