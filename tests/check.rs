@@ -115,18 +115,14 @@ fn an_hcl_syntax_error_is_caught() {
 #[test]
 fn a_dependency_on_a_missing_folder_is_caught() {
     let (_scratch, repository) = generate("examples/full.yml");
+    // The dependency blocks of a component are written once, in `terraform/_envcommon/`.
     let unit = find_file(
         &repository,
-        "terraform/environments",
-        "terragrunt.hcl",
-        "config_path = \"../vpc\"",
+        "terraform/_envcommon",
+        "mysql.hcl",
+        "/../vpc\"",
     );
-    edit(
-        &repository,
-        &unit,
-        "config_path = \"../vpc\"",
-        "config_path = \"../vpcc\"",
-    );
+    edit(&repository, &unit, "/../vpc\"", "/../vpcc\"");
     check(&repository)
         .code(1)
         .stdout(predicate::str::contains(format!("{unit}:")))

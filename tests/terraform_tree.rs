@@ -2,10 +2,12 @@
 //! shape it (MongoDB ec2 | documentdb | in_cluster, spot or not, bastion or not, one to three
 //! environments):
 //!
-//! - every Terragrunt unit supplies each variable its local module requires and nothing the
-//!   module does not declare, so `apply` never prompts;
+//! - every Terragrunt unit, merged with the `terraform/_envcommon/` file it includes, supplies
+//!   each variable its local module requires and nothing the module does not declare, so
+//!   `apply` never prompts;
 //! - every `dependency` points at a unit that exists, mocks every output the unit reads, and the
-//!   module behind it declares those outputs; every `include.root.locals.*` name exists;
+//!   module behind it declares those outputs; every `include.root.locals.*` name (and
+//!   `local.env.*`/`local.global.*` in `_envcommon/`) exists;
 //! - every call of a terraform-aws-modules registry module passes only inputs the pinned version
 //!   declares and all the inputs it requires (catalog: `../shared/module-interfaces`);
 //! - the optional components exist exactly when the answers ask for them, and hosts and region
@@ -312,6 +314,88 @@ fn unit_module(path: &str, body: &Body) -> String {
     name.to_owned()
 }
 
+/// A unit as Terragrunt sees it: its own file merged with the `terraform/_envcommon/` file it
+/// includes (shallow merge: the unit's blocks and input keys win).
+struct Merged {
+    /// The file holding the `terraform` block.
+    terraform: Body,
+    terraform_path: String,
+    dependencies: Vec<hcl::Block>,
+    inputs: BTreeSet<String>,
+    /// The unit's text and the common file's, with the common file's `local.env.` and
+    /// `local.global.` written as the unit would read them (`include.root.locals.env.`).
+    text: String,
+}
+
+fn merged_unit(tree: &Tree, path: &str) -> Merged {
+    let body = parse(path, &tree[path]);
+    let common = blocks(&body, "include")
+        .filter_map(|block| attribute(&block.body, "path").and_then(string_value))
+        .find_map(|include| {
+            include
+                .split_once("/_envcommon/")
+                .map(|(_, name)| format!("terraform/_envcommon/{name}"))
+        });
+    let mut inputs = attribute(&body, "inputs")
+        .map(object_keys)
+        .unwrap_or_default();
+    let mut text = tree[path].clone();
+    let mut dependencies: Vec<hcl::Block> = blocks(&body, "dependency").cloned().collect();
+    let (terraform, terraform_path) = match common {
+        None => (body.clone(), path.to_owned()),
+        Some(common) => {
+            let common_text = tree
+                .get(&common)
+                .unwrap_or_else(|| panic!("`{path}` includes `{common}`, which is missing"));
+            let common_body = parse(&common, common_text);
+            inputs.extend(
+                attribute(&common_body, "inputs")
+                    .map(object_keys)
+                    .unwrap_or_default(),
+            );
+            for dependency in blocks(&common_body, "dependency") {
+                if !dependencies
+                    .iter()
+                    .any(|own| label(own) == label(dependency))
+                {
+                    dependencies.push(dependency.clone());
+                }
+            }
+            text.push_str(
+                &common_text
+                    .replace("local.env.", "include.root.locals.env.")
+                    .replace("local.global.", "include.root.locals.global."),
+            );
+            if blocks(&body, "terraform").next().is_some() {
+                (body.clone(), path.to_owned())
+            } else {
+                (common_body, common)
+            }
+        }
+    };
+    Merged {
+        terraform,
+        terraform_path,
+        dependencies,
+        inputs,
+        text,
+    }
+}
+
+/// A `config_path` as a tree path: relative to the unit, or from `get_terragrunt_dir()` or the
+/// Terragrunt root (`dirname(find_in_parent_folders("root.hcl"))`).
+fn dependency_target(unit_dir: &Path, config_path: &str) -> PathBuf {
+    if let Some(rest) = config_path.strip_prefix("${get_terragrunt_dir()}/") {
+        normalize(&unit_dir.join(rest))
+    } else if let Some(rest) =
+        config_path.strip_prefix("${dirname(find_in_parent_folders(\"root.hcl\"))}/")
+    {
+        normalize(&Path::new("terraform").join(rest))
+    } else {
+        normalize(&unit_dir.join(config_path))
+    }
+}
+
 fn locals_keys(tree: &Tree, path: &str) -> BTreeMap<String, Expression> {
     let text = tree
         .get(path)
@@ -328,8 +412,9 @@ fn check_units(tree: &Tree) -> Vec<String> {
     let mut problems = Vec::new();
     let global = locals_keys(tree, "terraform/global.hcl");
     for path in unit_paths(tree) {
-        let text = &tree[path];
-        let body = parse(path, text);
+        let body = parse(path, &tree[path]);
+        let merged = merged_unit(tree, path);
+        let text = &merged.text;
         let unit_dir = Path::new(path).parent().expect("a unit has a folder");
 
         // The root include, exposed: units read settings through it.
@@ -345,11 +430,9 @@ fn check_units(tree: &Tree) -> Vec<String> {
         }
 
         // Inputs against the module's variables.
-        let module_name = unit_module(path, &body);
+        let module_name = unit_module(&merged.terraform_path, &merged.terraform);
         let module = local_module(tree, &module_name);
-        let inputs = attribute(&body, "inputs")
-            .map(object_keys)
-            .unwrap_or_default();
+        let inputs = &merged.inputs;
         for (variable, required) in &module.variables {
             if *required && !inputs.contains(variable) {
                 problems.push(format!(
@@ -357,7 +440,7 @@ fn check_units(tree: &Tree) -> Vec<String> {
                 ));
             }
         }
-        for input in &inputs {
+        for input in inputs {
             if !module.variables.contains_key(input) {
                 problems.push(format!(
                     "{path}: input `{input}` is not a variable of module `{module_name}`"
@@ -367,7 +450,7 @@ fn check_units(tree: &Tree) -> Vec<String> {
 
         // Dependencies: they exist, they mock what is read, their modules output it.
         let mut dependencies = BTreeMap::new();
-        for dependency in blocks(&body, "dependency") {
+        for dependency in &merged.dependencies {
             let name = label(dependency);
             let Some(config_path) =
                 attribute(&dependency.body, "config_path").and_then(string_value)
@@ -377,16 +460,19 @@ fn check_units(tree: &Tree) -> Vec<String> {
                 ));
                 continue;
             };
-            let target = normalize(&unit_dir.join(&config_path)).join("terragrunt.hcl");
+            let target = dependency_target(unit_dir, &config_path).join("terragrunt.hcl");
             let target = target.to_string_lossy().into_owned();
-            let Some(target_text) = tree.get(&target) else {
+            if !tree.contains_key(&target) {
                 problems.push(format!(
                     "{path}: dependency `{name}` points at `{config_path}`, which has no unit"
                 ));
                 continue;
-            };
-            let target_body = parse(&target, target_text);
-            let target_module = local_module(tree, &unit_module(&target, &target_body));
+            }
+            let target_unit = merged_unit(tree, &target);
+            let target_module = local_module(
+                tree,
+                &unit_module(&target_unit.terraform_path, &target_unit.terraform),
+            );
             let mocks = attribute(&dependency.body, "mock_outputs")
                 .map(object_keys)
                 .unwrap_or_default();
@@ -730,7 +816,10 @@ fn components_exist_exactly_when_the_answers_ask_for_them() {
         // No local module is left without a unit that uses it.
         let used: BTreeSet<String> = unit_paths(&tree)
             .into_iter()
-            .map(|path| unit_module(path, &parse(path, &tree[path])))
+            .map(|path| {
+                let merged = merged_unit(&tree, path);
+                unit_module(&merged.terraform_path, &merged.terraform)
+            })
             .collect();
         let modules: BTreeSet<String> = tree
             .keys()
