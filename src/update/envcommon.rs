@@ -6,8 +6,9 @@
 //! block, a removed input, a comment) is left to the line merge, which shows it as a conflict,
 //! so nothing is dropped. Pure.
 
+use crate::validate::key_name;
 use hcl::edit::Span as _;
-use hcl::edit::expr::{Expression, ObjectKey};
+use hcl::edit::expr::Expression;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -155,15 +156,6 @@ fn closing_brace(text: &str) -> Option<usize> {
         .end
         .checked_sub(1)?;
     (text.as_bytes().get(close) == Some(&b'}')).then_some(close)
-}
-
-fn key_name(key: &ObjectKey) -> Option<String> {
-    key.as_ident()
-        .map(|ident| ident.as_str().to_owned())
-        .or_else(|| match key.as_expr()? {
-            Expression::String(text) => Some(text.value().clone()),
-            _ => None,
-        })
 }
 
 #[cfg(test)]

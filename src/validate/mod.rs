@@ -34,6 +34,7 @@ mod yaml;
 pub use finding::{CheckKind, Counts, Finding, Report, Severity, Status};
 pub(crate) use syntax::is_text;
 pub use syntax::syntax_error;
+pub(crate) use terraform::key_name;
 
 use crate::answers::Answers;
 use crate::context::{Context, EnvironmentContext};

@@ -5,7 +5,7 @@
 
 use super::eval::{self, Scope, Value, tree_path};
 use super::finding::{CheckKind, Finding};
-use super::terraform::{Parsed, label, start};
+use super::terraform::{Parsed, key_name, label, start};
 use super::terragrunt::Unit;
 use super::tree::Tree;
 use crate::suggest::did_you_mean;
@@ -145,11 +145,7 @@ fn setting(
     };
     let entries: Vec<String> = object
         .iter()
-        .filter_map(|(name, _)| {
-            name.as_ident()
-                .map(|ident| ident.as_str().to_owned())
-                .or_else(|| name.as_expr().and_then(super::terraform::literal))
-        })
+        .filter_map(|(name, _)| key_name(name))
         .collect();
     (!entries.contains(sub)).then(|| {
         format!(

@@ -55,14 +55,14 @@ pub(crate) struct Dependency<'a> {
 
 /// How an `include` block merges the file it includes (Terragrunt's `merge_strategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Merge {
+pub(crate) enum MergeStrategy {
     /// `shallow`, the default: the unit's attributes, blocks of the same label and input keys
     /// replace the included file's.
     Shallow,
     /// `deep`: as shallow, but maps (inputs, `mock_outputs`) are merged key by key.
     Deep,
     /// `no_merge`: the file is only read (for `expose`).
-    None,
+    NoMerge,
 }
 
 /// An `include` block of a unit whose file exists.
@@ -72,7 +72,7 @@ pub(crate) struct Include<'a> {
     /// The included file (a tree path).
     pub path: &'a str,
     pub expose: bool,
-    pub merge: Merge,
+    pub merge: MergeStrategy,
 }
 
 /// One Terragrunt unit with what its includes add, merged as Terragrunt merges them.
@@ -147,18 +147,21 @@ fn read_unit<'a>(
         included_inputs: Vec::new(),
         dependencies: Vec::new(),
         includes: read_includes(scope, parsed, findings),
-        merged: vec![path],
+        merged: Vec::new(),
     };
     // Terragrunt merges the last include first: a later include wins over an earlier one, and
-    // the unit over all of them.
-    let merged: Vec<&'a str> = unit
-        .includes
-        .iter()
-        .rev()
-        .filter(|include| include.merge != Merge::None)
-        .map(|include| include.path)
+    // the unit over all of them. The unit's own blocks replace same-named ones whatever the
+    // strategy: it counts as a shallow merge.
+    let merges: Vec<(&'a str, MergeStrategy)> = std::iter::once((path, MergeStrategy::Shallow))
+        .chain(
+            unit.includes
+                .iter()
+                .rev()
+                .filter(|include| include.merge != MergeStrategy::NoMerge)
+                .map(|include| (include.path, include.merge)),
+        )
         .collect();
-    unit.merged.extend(merged);
+    unit.merged = merges.iter().map(|(file, _)| *file).collect();
     for include in &unit.includes {
         let Some(file) = parsed.get(include.path) else {
             continue;
@@ -177,18 +180,6 @@ fn read_unit<'a>(
         dir,
         findings,
     );
-    let merges: Vec<(&'a str, Merge)> = unit
-        .merged
-        .iter()
-        .map(|file| {
-            let merge = unit
-                .includes
-                .iter()
-                .find(|include| include.path == *file)
-                .map_or(Merge::Shallow, |include| include.merge);
-            (*file, merge)
-        })
-        .collect();
     for (file, merge) in merges {
         let Some(parsed_file) = parsed.get(file) else {
             continue;
@@ -233,11 +224,11 @@ fn read_includes<'a>(
         let at = |finding: Finding| finding.at_offset(text, site);
         let name = label(block).unwrap_or("");
         let merge = match block.body.get_attribute("merge_strategy") {
-            None => Merge::Shallow,
+            None => MergeStrategy::Shallow,
             Some(attribute) => match super::terraform::literal(&attribute.value).as_deref() {
-                Some("shallow") => Merge::Shallow,
-                Some("deep") => Merge::Deep,
-                Some("no_merge") => Merge::None,
+                Some("shallow") => MergeStrategy::Shallow,
+                Some("deep") => MergeStrategy::Deep,
+                Some("no_merge") => MergeStrategy::NoMerge,
                 Some(other) => {
                     findings.push(
                         Finding::error(
@@ -249,9 +240,9 @@ fn read_includes<'a>(
                         )
                         .at_offset(text, start(&attribute.value)),
                     );
-                    Merge::Shallow
+                    MergeStrategy::Shallow
                 }
-                None => Merge::Shallow,
+                None => MergeStrategy::Shallow,
             },
         };
         let expose = block
@@ -376,7 +367,7 @@ fn read_dependencies<'a>(
     scope: Scope,
     file: &'a str,
     text: &str,
-    merge: Merge,
+    merge: MergeStrategy,
     unit: &mut Unit<'a>,
     findings: &mut Vec<Finding>,
 ) {
@@ -389,17 +380,13 @@ fn read_dependencies<'a>(
                 Expression::Object(object) => Some(
                     object
                         .iter()
-                        .filter_map(|(key, _)| {
-                            key.as_ident()
-                                .map(|ident| ident.as_str().to_owned())
-                                .or_else(|| key.as_expr().and_then(super::terraform::literal))
-                        })
+                        .filter_map(|(key, _)| super::terraform::key_name(key))
                         .collect::<BTreeSet<String>>(),
                 ),
                 _ => None,
             });
         if let Some(winner) = unit.dependencies.iter_mut().find(|d| d.name == name) {
-            if merge == Merge::Deep
+            if merge == MergeStrategy::Deep
                 && let (Some(winning), Some(mocks)) = (&mut winner.mocks, mocks)
             {
                 winning.extend(mocks);
@@ -710,11 +697,7 @@ fn object_keys<'a>(
     match expression {
         Expression::Object(object) => {
             for (key, _) in object.iter() {
-                let name = key
-                    .as_ident()
-                    .map(|ident| ident.as_str().to_owned())
-                    .or_else(|| key.as_expr().and_then(super::terraform::literal));
-                match name {
+                match super::terraform::key_name(key) {
                     Some(name) => {
                         inputs.keys.insert(
                             name,
