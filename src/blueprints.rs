@@ -26,6 +26,10 @@ pub(crate) struct Rule {
     pub render: Option<bool>,
     #[serde(default)]
     pub executable: Option<bool>,
+    /// `false`: the file is written although a segment of its path starts with one underscore
+    /// (Terragrunt's `_envcommon/`), instead of being a partial.
+    #[serde(default)]
+    pub partial: Option<bool>,
     /// The rule file this rule comes from, for messages.
     #[serde(skip)]
     pub origin: String,
@@ -101,6 +105,12 @@ impl BlueprintSet {
                 .unwrap_or_default()
                 .to_owned();
             for mut rule in parsed.rules {
+                if rule.partial == Some(true) {
+                    anyhow::bail!(
+                        "`{rule_path}`: the rule for `{}` says `partial: true`; a file is a partial by its name (one leading underscore), a rule can only say `partial: false`",
+                        rule.path
+                    );
+                }
                 rule.path = format!("{folder}{}", rule.path);
                 rule.origin = rule_path.clone();
                 rules.push(rule);
@@ -130,13 +140,14 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// True for metadata and partials: a segment that starts with exactly one underscore.
 /// Text: UTF-8 without NUL bytes. The one rule for text against binary, for blueprints (a binary
 /// one is copied, not rendered), renders and repositories alike.
 pub(crate) fn is_text(bytes: &[u8]) -> bool {
     !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()
 }
 
+/// True for metadata and partials: a segment that starts with exactly one underscore. A rule
+/// with `partial: false` makes such a file an ordinary one (see `plan`).
 pub(crate) fn is_hidden(path: &str) -> bool {
     path.split('/')
         .any(|segment| segment.starts_with('_') && !segment.starts_with("__"))
@@ -227,6 +238,17 @@ mod tests {
         let set = BlueprintSet::from_files(files).unwrap();
         assert_eq!(set.rules[0].path, "terraform/x/**");
         assert_eq!(set.rules[0].origin, "terraform/_plan.yml");
+    }
+
+    #[test]
+    fn only_partial_false_is_a_rule() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "t/_plan.yml".to_owned(),
+            b"rules:\n  - path: \"x.hcl\"\n    partial: true\n".to_vec(),
+        );
+        let error = BlueprintSet::from_files(files).unwrap_err();
+        assert!(format!("{error:#}").contains("partial: false"), "{error:#}");
     }
 
     #[test]

@@ -86,10 +86,13 @@ pub fn plan(blueprints: &BlueprintSet, context: &Context) -> anyhow::Result<Rend
         for &index in &applying {
             rules[index].used = true;
         }
-        if is_hidden(blueprint) {
+        let applying: Vec<&CompiledRule> = applying.iter().map(|&index| &rules[index]).collect();
+        let written = applying
+            .iter()
+            .any(|compiled| compiled.rule.partial == Some(false));
+        if is_hidden(blueprint) && !written {
             continue;
         }
-        let applying: Vec<&CompiledRule> = applying.iter().map(|&index| &rules[index]).collect();
         // A binary blueprint (a logo) is copied as it is: it is no template.
         let render = crate::blueprints::is_text(bytes)
             && applying
@@ -236,6 +239,21 @@ mod tests {
             .unwrap();
         assert!(script.executable && !script.render);
         assert_eq!(plan.files[1].environment, Some(1));
+    }
+
+    #[test]
+    fn a_rule_can_write_a_file_whose_folder_starts_with_an_underscore() {
+        let tree = [
+            ("t/_envcommon/vpc.hcl", ""),
+            ("t/_envcommon/_partials/block.hcl", ""),
+            ("t/_other/x.hcl", ""),
+            (
+                "t/_plan.yml",
+                "rules:\n  - path: \"_envcommon/*.hcl\"\n    partial: false\n",
+            ),
+        ];
+        let plan = plan(&set(&tree), &context(&[])).unwrap();
+        assert_eq!(targets(&plan), ["t/_envcommon/vpc.hcl"]);
     }
 
     #[test]

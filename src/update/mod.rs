@@ -5,6 +5,7 @@
 //! out all or nothing and returns what it did; the caller reports after that.
 
 mod apply;
+mod envcommon;
 pub mod merge;
 mod plan;
 mod read;

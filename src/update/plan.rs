@@ -245,6 +245,19 @@ fn both_present(
             .writing(whole_file_conflict(ours, theirs).into_bytes(), new.executable)
             .noting("you and the template both changed this file and the merge base is missing: both versions are shown whole");
     };
+    if let Some((text, inputs)) = super::envcommon::carry_edits(path, base, ours, theirs) {
+        return FilePlan::new(path, Action::Merge)
+            .recorded()
+            .writing(text.into_bytes(), new.executable)
+            .noting(format!(
+                "the unit's body moved to terraform/_envcommon/; the inputs you changed ({}) are now this unit's own, where they win over the common file's",
+                inputs
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+    }
     match merge(path, base, ours, theirs) {
         Merged::Clean(text) => FilePlan::new(path, Action::Merge)
             .recorded()

@@ -7,7 +7,9 @@
 //! The checks:
 //! 1. [`syntax`]: what each file holds ([`FileKind`]), LF UTF-8 text, HCL, YAML and JSON parse;
 //!    in a render, canonical text too.
-//! 2. [`terragrunt`]: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
+//! 2. [`terragrunt`]: includes merged as Terragrunt merges them, `read_terragrunt_config`,
+//!    dependencies, cycles, dependency outputs and their mocks; [`settings`]: the `local.` and
+//!    `include.` names Terragrunt files read.
 //! 3. [`wiring`]: unit inputs against module variables; `var.`/`local.`/`module.` references.
 //! 4. [`registry`]: terraform-aws-modules calls against the embedded interface catalog.
 //! 5. [`workflows`]: GitHub Actions structure, `${{ }}` expressions, no long-lived AWS keys.
@@ -21,6 +23,7 @@ mod constraint;
 mod eval;
 mod finding;
 mod registry;
+mod settings;
 mod syntax;
 mod terraform;
 mod terragrunt;
@@ -33,6 +36,7 @@ mod yaml;
 pub use conflicts::conflict_lines;
 pub use finding::{Counts, Finding, Report, Severity, Status};
 pub use syntax::syntax_error;
+pub(crate) use terraform::key_name;
 
 use crate::answers::Answers;
 use crate::context::{Context, EnvironmentContext};
@@ -54,7 +58,8 @@ pub enum CheckKind {
     Syntax,
     /// A render's text is canonical: final newline, no trailing white space.
     Text,
-    /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs.
+    /// 2: includes, `read_terragrunt_config`, dependencies, cycles, dependency outputs and mocks,
+    /// settings read through `local.` and `include.`.
     Terragrunt,
     /// 3: unit inputs against module variables; references inside local modules.
     Wiring,
@@ -108,6 +113,7 @@ pub(crate) const CHECKS: &[Check] = &[
                 &input.units,
                 &input.modules,
             ));
+            findings.extend(settings::check(input.tree, input.parsed, &input.units));
             findings
         },
     },
@@ -325,6 +331,42 @@ pub(crate) mod fixture {
         .collect()
     }
 
+    /// The `eks` component written once, in `_envcommon/` (Gruntwork's layout), for the units of
+    /// `prod` and of a second environment, `dev`.
+    pub(crate) const ENVCOMMON_EKS: &str = "locals {\n  env = read_terragrunt_config(find_in_parent_folders(\"env.hcl\")).locals\n}\n\nterraform {\n  source = \"${dirname(find_in_parent_folders(\"root.hcl\"))}/modules//eks\"\n}\n\ndependency \"vpc\" {\n  config_path = \"${get_terragrunt_dir()}/../vpc\"\n  mock_outputs = {\n    vpc_id = \"vpc-${local.env.name}\"\n  }\n}\n\ninputs = {\n  vpc_id = dependency.vpc.outputs.vpc_id\n}\n";
+    pub(crate) const SHORT_EKS_UNIT: &str = "include \"root\" {\n  path   = find_in_parent_folders(\"root.hcl\")\n  expose = true\n}\n\ninclude \"envcommon\" {\n  path = \"${dirname(find_in_parent_folders(\"root.hcl\"))}/_envcommon/eks.hcl\"\n}\n\ninputs = {\n}\n";
+
+    /// The good repository in the `_envcommon/` layout, with two environments.
+    pub(crate) fn envcommon_files() -> BTreeMap<String, String> {
+        let mut files = files();
+        for (path, text) in [
+            ("terraform/_envcommon/eks.hcl", ENVCOMMON_EKS),
+            (
+                "terraform/environments/prod/eks/terragrunt.hcl",
+                SHORT_EKS_UNIT,
+            ),
+            (
+                "terraform/environments/dev/env.hcl",
+                "locals {\n  name = \"dev\"\n}\n",
+            ),
+            ("terraform/environments/dev/vpc/terragrunt.hcl", VPC_UNIT),
+            (
+                "terraform/environments/dev/eks/terragrunt.hcl",
+                SHORT_EKS_UNIT,
+            ),
+        ] {
+            files.insert(path.to_owned(), text.to_owned());
+        }
+        files
+    }
+
+    /// The `_envcommon/` repository with one file replaced (or added).
+    pub(crate) fn envcommon_with(path: &str, text: &str) -> BTreeMap<String, Vec<u8>> {
+        let mut files = envcommon_files();
+        files.insert(path.to_owned(), text.to_owned());
+        bytes(files)
+    }
+
     /// The good repository with one file replaced (or added).
     pub(crate) fn with(path: &str, text: &str) -> BTreeMap<String, Vec<u8>> {
         let mut files = files();
@@ -346,6 +388,7 @@ pub(crate) mod fixture {
         let modules = super::terraform::modules(&parsed);
         let (units, mut findings) = super::terragrunt::units(&tree, &parsed);
         findings.extend(super::terragrunt::check(&parsed, &units, &modules));
+        findings.extend(super::settings::check(&tree, &parsed, &units));
         findings.extend(super::wiring::check(&parsed, &units, &modules));
         findings.extend(super::registry::check(&parsed, &modules));
         super::Report::new(findings, 0).findings
@@ -375,6 +418,12 @@ mod tests {
     #[test]
     fn the_fixture_is_clean() {
         let findings = fixture::terraform_findings(&fixture::bytes(fixture::files()));
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+
+    #[test]
+    fn the_envcommon_fixture_is_clean() {
+        let findings = fixture::terraform_findings(&fixture::bytes(fixture::envcommon_files()));
         assert!(findings.is_empty(), "{findings:#?}");
     }
 

@@ -81,6 +81,13 @@ pub(crate) fn literal(expression: &Expression) -> Option<String> {
     }
 }
 
+/// The name an object key gives: an identifier, or a string without interpolation.
+pub(crate) fn key_name(key: &hcl::edit::expr::ObjectKey) -> Option<String> {
+    key.as_ident()
+        .map(|ident| ident.as_str().to_owned())
+        .or_else(|| key.as_expr().and_then(literal))
+}
+
 /// The first label of a block, if any.
 pub(crate) fn label(block: &Block) -> Option<&str> {
     block.labels.first().map(|label| label.as_str())

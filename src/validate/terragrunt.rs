@@ -1,8 +1,10 @@
-//! Check 2, the Terragrunt graph. Reads every unit (a `terragrunt.hcl`) with the files it
-//! includes into a [`Unit`], evaluating paths statically ([`super::eval`]), then checks that
-//! every `include`, `read_terragrunt_config` and `dependency` target exists, that dependencies
-//! form no cycle, and that `dependency.X.outputs.Y` names an output of X's local module.
-//! A path that cannot be evaluated is information, not an error.
+//! Check 2, the Terragrunt graph. Reads every unit (a `terragrunt.hcl`) merged with the files it
+//! includes as Terragrunt merges them (`_envcommon/<unit>.hcl`, `root.hcl`) into a [`Unit`],
+//! evaluating paths statically in the unit's context ([`super::eval`]), then checks that every
+//! `include`, `read_terragrunt_config` and `dependency` target exists, that an included file
+//! does nothing Terragrunt refuses there, that dependencies form no cycle, and that
+//! `dependency.X.outputs.Y` names an output of X's local module and a mocked one. A path that
+//! cannot be evaluated is information, not an error.
 
 use super::eval::{self, Scope, Value, show, tree_path};
 use super::finding::{CheckKind, Finding};
@@ -47,9 +49,33 @@ pub(crate) struct Dependency<'a> {
     pub site: Site<'a>,
     /// The unit folder it points at, when that was evaluated and exists.
     pub target: Option<String>,
+    /// The keys of its `mock_outputs`, when that is an object written out.
+    pub mocks: Option<BTreeSet<String>>,
 }
 
-/// One Terragrunt unit with what its includes add.
+/// How an `include` block merges the file it includes (Terragrunt's `merge_strategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MergeStrategy {
+    /// `shallow`, the default: the unit's attributes, blocks of the same label and input keys
+    /// replace the included file's.
+    Shallow,
+    /// `deep`: as shallow, but maps (inputs, `mock_outputs`) are merged key by key.
+    Deep,
+    /// `no_merge`: the file is only read (for `expose`).
+    NoMerge,
+}
+
+/// An `include` block of a unit whose file exists.
+#[derive(Debug, Clone)]
+pub(crate) struct Include<'a> {
+    pub label: String,
+    /// The included file (a tree path).
+    pub path: &'a str,
+    pub expose: bool,
+    pub merge: MergeStrategy,
+}
+
+/// One Terragrunt unit with what its includes add, merged as Terragrunt merges them.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit<'a> {
     pub path: &'a str,
@@ -58,9 +84,32 @@ pub(crate) struct Unit<'a> {
     pub source_site: Option<Site<'a>>,
     /// The unit's own `inputs`.
     pub inputs: Inputs<'a>,
-    /// The `inputs` of the files it includes (merged in by Terragrunt).
-    pub inherited: Inputs<'a>,
+    /// The `inputs` of each file it includes and merges (Terragrunt adds their keys).
+    pub included_inputs: Vec<Inputs<'a>>,
+    /// Its `dependency` blocks and those of the files it merges, one per name: the one that wins.
     pub dependencies: Vec<Dependency<'a>>,
+    /// Its `include` blocks whose files exist, in the order they are written.
+    pub includes: Vec<Include<'a>>,
+    /// The unit's file, then the files it merges from the one that wins most (the last include,
+    /// as in Terragrunt) to the one that wins least: where its configuration comes from.
+    pub merged: Vec<&'a str>,
+}
+
+impl<'a> Unit<'a> {
+    /// The keys of every merged file's `inputs` but the unit's own.
+    pub(crate) fn inherited_keys(&self) -> impl Iterator<Item = (&str, Site<'a>)> + '_ {
+        self.included_inputs
+            .iter()
+            .flat_map(|inputs| inputs.keys.iter())
+            .map(|(name, site)| (name.as_str(), *site))
+    }
+
+    /// Why the inputs of a merged file may be incomplete, if they may.
+    pub(crate) fn inherited_open(&self) -> Option<&String> {
+        self.included_inputs
+            .iter()
+            .find_map(|inputs| inputs.open.as_ref())
+    }
 }
 
 /// Reads every unit, reporting unresolvable or missing targets along the way.
@@ -83,7 +132,6 @@ fn read_unit<'a>(
     findings: &mut Vec<Finding>,
 ) -> Unit<'a> {
     let dir = parent(path);
-    let text = parsed.get(path).map_or("", |file| file.text);
     let scope = Scope {
         tree,
         unit_dir: dir,
@@ -96,44 +144,144 @@ fn read_unit<'a>(
         source: Source::Other,
         source_site: None,
         inputs: inputs(scope, path),
-        inherited: Inputs::default(),
+        included_inputs: Vec::new(),
         dependencies: Vec::new(),
+        includes: read_includes(scope, parsed, findings),
+        merged: Vec::new(),
     };
-    // The unit's own file, then each file it includes, evaluated in the unit's context.
-    let mut files: Vec<(&'a str, &Body)> = vec![(path, body)];
-    for block in body.get_blocks("include") {
+    // Terragrunt merges the last include first: a later include wins over an earlier one, and
+    // the unit over all of them. The unit's own blocks replace same-named ones whatever the
+    // strategy: it counts as a shallow merge.
+    let merges: Vec<(&'a str, MergeStrategy)> = std::iter::once((path, MergeStrategy::Shallow))
+        .chain(
+            unit.includes
+                .iter()
+                .rev()
+                .filter(|include| include.merge != MergeStrategy::NoMerge)
+                .map(|include| (include.path, include.merge)),
+        )
+        .collect();
+    unit.merged = merges.iter().map(|(file, _)| *file).collect();
+    for include in &unit.includes {
+        let Some(file) = parsed.get(include.path) else {
+            continue;
+        };
+        let included = Scope {
+            file: include.path,
+            body: &file.body,
+            ..scope
+        };
+        check_reads(included, file.text, dir, findings);
+        check_included(included, file.text, findings);
+    }
+    check_reads(
+        scope,
+        parsed.get(path).map_or("", |file| file.text),
+        dir,
+        findings,
+    );
+    for (file, merge) in merges {
+        let Some(parsed_file) = parsed.get(file) else {
+            continue;
+        };
+        let file_scope = Scope {
+            file,
+            body: &parsed_file.body,
+            ..scope
+        };
+        if file != path {
+            unit.included_inputs.push(inputs(file_scope, file));
+        }
+        if unit.source_site.is_none() {
+            read_source(file_scope, file, parsed_file.text, &mut unit, findings);
+        }
+        read_dependencies(
+            file_scope,
+            file,
+            parsed_file.text,
+            merge,
+            &mut unit,
+            findings,
+        );
+    }
+    unit
+}
+
+/// The `include` blocks of a unit whose files exist; a finding for each that points nowhere.
+fn read_includes<'a>(
+    scope: Scope,
+    parsed: &Parsed<'a>,
+    findings: &mut Vec<Finding>,
+) -> Vec<Include<'a>> {
+    let path = scope.file;
+    let text = parsed.get(path).map_or("", |file| file.text);
+    let mut includes = Vec::new();
+    for block in scope.body.get_blocks("include") {
         let Some(attribute) = block.body.get_attribute("path") else {
             continue;
         };
         let site = start(&attribute.value);
         let at = |finding: Finding| finding.at_offset(text, site);
         let name = label(block).unwrap_or("");
+        let merge = match block.body.get_attribute("merge_strategy") {
+            None => MergeStrategy::Shallow,
+            Some(attribute) => match super::terraform::literal(&attribute.value).as_deref() {
+                Some("shallow") => MergeStrategy::Shallow,
+                Some("deep") => MergeStrategy::Deep,
+                Some("no_merge") => MergeStrategy::NoMerge,
+                Some(other) => {
+                    findings.push(
+                        Finding::error(
+                            CheckKind::Terragrunt,
+                            path,
+                            format!(
+                                "`include \"{name}\"`: `merge_strategy` is `{other}`; Terragrunt knows `shallow`, `deep` and `no_merge`"
+                            ),
+                        )
+                        .at_offset(text, start(&attribute.value)),
+                    );
+                    MergeStrategy::Shallow
+                }
+                None => MergeStrategy::Shallow,
+            },
+        };
+        let expose = block
+            .body
+            .get_attribute("expose")
+            .is_some_and(|attribute| attribute.value.as_bool() == Some(true));
         match eval::string(scope, &attribute.value) {
-            Value::Known(value) => match tree_path(&value, dir) {
-                Some(target) if tree.is_file(&target) => {
-                    if let Some((target, file)) = parsed.files.get_key_value(target.as_str()) {
-                        files.push((target, &file.body));
-                        let no_merge = block
-                            .body
-                            .get_attribute("merge_strategy")
-                            .and_then(|attribute| super::terraform::literal(&attribute.value))
-                            .is_some_and(|strategy| strategy == "no_merge");
-                        if !no_merge {
-                            let included = Scope {
-                                file: target,
-                                body: &file.body,
-                                ..scope
-                            };
-                            merge_inputs(&mut unit.inherited, inputs(included, target));
-                        }
+            Value::Known(value) => match tree_path(&value, scope.unit_dir) {
+                Some(target) if scope.tree.is_file(&target) => {
+                    if let Some((target, _)) = parsed.files.get_key_value(target.as_str()) {
+                        includes.push(Include {
+                            label: name.to_owned(),
+                            path: target,
+                            expose,
+                            merge,
+                        });
                     }
                 }
-                target => findings.push(at(Finding::error(
+                Some(target) => {
+                    let file_name = target.rsplit('/').next().unwrap_or(&target);
+                    let siblings = scope
+                        .tree
+                        .files_in(parent(&target))
+                        .map(|sibling| sibling.rsplit('/').next().unwrap_or(sibling));
+                    findings.push(at(Finding::error(
+                        CheckKind::Terragrunt,
+                        path,
+                        format!(
+                            "`include \"{name}\"` points at `{target}`, which does not exist{}",
+                            did_you_mean(file_name, siblings)
+                        ),
+                    )));
+                }
+                None => findings.push(at(Finding::error(
                     CheckKind::Terragrunt,
                     path,
                     format!(
-                        "`include \"{name}\"` points at `{}`, which does not exist",
-                        target.unwrap_or_else(|| show(&value))
+                        "`include \"{name}\"` points at `{}`, outside the repository",
+                        show(&value)
                     ),
                 ))),
             },
@@ -149,59 +297,146 @@ fn read_unit<'a>(
             ))),
         }
     }
-    for (file, file_body) in &files {
-        let file_text = parsed.get(file).map_or("", |parsed| parsed.text);
-        let scope = Scope {
-            file,
-            body: file_body,
-            ..scope
-        };
-        check_reads(scope, file_text, dir, findings);
-        if unit.source_site.is_none() {
-            read_source(scope, file, file_text, &mut unit, findings);
-        }
-        for block in file_body.get_blocks("dependency") {
-            let name = label(block).unwrap_or("").to_owned();
-            let site = Site {
-                path: file,
-                offset: start(block),
-            };
-            let target = block
-                .body
-                .get_attribute("config_path")
-                .and_then(|attribute| {
-                    unit_target(
-                        scope,
-                        &attribute.value,
-                        &format!("`dependency \"{name}\"`"),
-                        file_text,
-                        findings,
-                    )
-                });
-            unit.dependencies.push(Dependency { name, site, target });
-        }
-        for block in file_body.get_blocks("dependencies") {
-            let Some(Expression::Array(paths)) = block
-                .body
-                .get_attribute("paths")
-                .map(|attribute| &attribute.value)
-            else {
-                continue;
-            };
-            for expression in paths.iter() {
-                let target = unit_target(scope, expression, "`dependencies`", file_text, findings);
-                unit.dependencies.push(Dependency {
-                    name: String::new(),
-                    site: Site {
-                        path: file,
-                        offset: start(expression),
-                    },
-                    target,
-                });
+    includes
+}
+
+/// What Terragrunt refuses in an included file: an `include` of its own (one level only), and
+/// reading `include.*`, which only the unit that declares the includes can.
+fn check_included(scope: Scope, text: &str, findings: &mut Vec<Finding>) {
+    for block in scope.body.get_blocks("include") {
+        findings.push(
+            Finding::error(
+                CheckKind::Terragrunt,
+                scope.file,
+                format!(
+                    "`include \"{}\"` in a file that units include: Terragrunt supports one level of `include`",
+                    label(block).unwrap_or("")
+                ),
+            )
+            .at_offset(text, start(block))
+            .help("include both files from the unit instead"),
+        );
+    }
+    let mut references = IncludeReferences::default();
+    references.visit_body(scope.body);
+    for (offset, reference) in references.found {
+        findings.push(
+            Finding::error(
+                CheckKind::Terragrunt,
+                scope.file,
+                format!(
+                    "`{reference}` in a file that units include: only the unit that declares an `include` block can read it"
+                ),
+            )
+            .at_offset(text, offset)
+            .help("read the settings here with `read_terragrunt_config(find_in_parent_folders(\"env.hcl\"))` in `locals`"),
+        );
+    }
+}
+
+#[derive(Default)]
+struct IncludeReferences {
+    found: Vec<(usize, String)>,
+}
+
+impl Visit for IncludeReferences {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        if let Expression::Variable(root) = &node.expr
+            && root.as_str() == "include"
+        {
+            let mut reference = String::from("include");
+            for operator in node.operators.iter().take(3) {
+                match operator.value() {
+                    TraversalOperator::GetAttr(name) => {
+                        reference.push('.');
+                        reference.push_str(name.as_str());
+                    }
+                    _ => break,
+                }
             }
+            self.found.push((start(node), reference));
+        }
+        visit::visit_traversal(self, node);
+    }
+}
+
+/// The `dependency` and `dependencies` blocks of one merged file, in the unit's context. A
+/// block whose name a file that wins more already gave is replaced (shallow merge) or adds its
+/// mocks (deep merge).
+fn read_dependencies<'a>(
+    scope: Scope,
+    file: &'a str,
+    text: &str,
+    merge: MergeStrategy,
+    unit: &mut Unit<'a>,
+    findings: &mut Vec<Finding>,
+) {
+    for block in scope.body.get_blocks("dependency") {
+        let name = label(block).unwrap_or("").to_owned();
+        let mocks = block
+            .body
+            .get_attribute("mock_outputs")
+            .and_then(|attribute| match &attribute.value {
+                Expression::Object(object) => Some(
+                    object
+                        .iter()
+                        .filter_map(|(key, _)| super::terraform::key_name(key))
+                        .collect::<BTreeSet<String>>(),
+                ),
+                _ => None,
+            });
+        if let Some(winner) = unit.dependencies.iter_mut().find(|d| d.name == name) {
+            if merge == MergeStrategy::Deep
+                && let (Some(winning), Some(mocks)) = (&mut winner.mocks, mocks)
+            {
+                winning.extend(mocks);
+            }
+            continue;
+        }
+        let site = Site {
+            path: file,
+            offset: start(block),
+        };
+        let target = block
+            .body
+            .get_attribute("config_path")
+            .and_then(|attribute| {
+                unit_target(
+                    scope,
+                    &attribute.value,
+                    &format!("`dependency \"{name}\"`"),
+                    text,
+                    findings,
+                )
+            });
+        unit.dependencies.push(Dependency {
+            name,
+            site,
+            target,
+            mocks,
+        });
+    }
+    for block in scope.body.get_blocks("dependencies") {
+        let Some(Expression::Array(paths)) = block
+            .body
+            .get_attribute("paths")
+            .map(|attribute| &attribute.value)
+        else {
+            continue;
+        };
+        for expression in paths.iter() {
+            let target = unit_target(scope, expression, "`dependencies`", text, findings);
+            unit.dependencies.push(Dependency {
+                name: String::new(),
+                site: Site {
+                    path: file,
+                    offset: start(expression),
+                },
+                target,
+                mocks: None,
+            });
         }
     }
-    unit
 }
 
 /// A `config_path` or `dependencies` path: the unit folder it names, or a finding.
@@ -212,6 +447,7 @@ fn unit_target(
     text: &str,
     findings: &mut Vec<Finding>,
 ) -> Option<String> {
+    let from = included_by(scope);
     let at = |finding: Finding| finding.at_offset(text, start(expression));
     let value = match eval::string(scope, expression) {
         Value::Known(value) => value,
@@ -219,7 +455,7 @@ fn unit_target(
             findings.push(at(Finding::error(
                 CheckKind::Terragrunt,
                 scope.file,
-                format!("{what}: {why}"),
+                format!("{what}: {why}{from}"),
             )));
             return None;
         }
@@ -238,7 +474,7 @@ fn unit_target(
         Some(dir) if scope.tree.is_dir(dir) => findings.push(at(Finding::error(
             CheckKind::Terragrunt,
             scope.file,
-            format!("{what} points at `{dir}`, which has no `{UNIT_FILE}`"),
+            format!("{what} points at `{dir}`, which has no `{UNIT_FILE}`{from}"),
         ))),
         Some(dir) => {
             let siblings: Vec<&str> = scope
@@ -256,7 +492,7 @@ fn unit_target(
                 CheckKind::Terragrunt,
                 scope.file,
                 format!(
-                    "{what} points at `{dir}`, which does not exist{}",
+                    "{what} points at `{dir}`, which does not exist{}{from}",
                     did_you_mean(name, siblings)
                 ),
             )));
@@ -265,7 +501,7 @@ fn unit_target(
             CheckKind::Terragrunt,
             scope.file,
             format!(
-                "{what} points at `{}`, outside the repository",
+                "{what} points at `{}`, outside the repository{from}",
                 show(&value)
             ),
         ))),
@@ -273,16 +509,21 @@ fn unit_target(
     None
 }
 
+/// ` (included by `<unit>`)` when the scope's file is not the unit's own, else nothing.
+fn included_by(scope: Scope) -> String {
+    if scope.file == format!("{}/{UNIT_FILE}", scope.unit_dir) {
+        String::new()
+    } else {
+        format!(" (included by `{}/{UNIT_FILE}`)", scope.unit_dir)
+    }
+}
+
 /// Every `read_terragrunt_config(...)` of a file reads an existing file (inside `try`, or with
 /// a default, a missing file is fine).
 fn check_reads(scope: Scope, text: &str, unit_dir: &str, findings: &mut Vec<Finding>) {
     let mut calls = ReadCalls::default();
     calls.visit_body(scope.body);
-    let from = if scope.file.ends_with(UNIT_FILE) && parent(scope.file) == unit_dir {
-        String::new()
-    } else {
-        format!(" (included by `{unit_dir}/{UNIT_FILE}`)")
-    };
+    let from = included_by(scope);
     for (offset, argument, tolerant) in calls.found {
         let at = |finding: Finding| finding.at_offset(text, offset);
         match eval::string(scope, &argument) {
@@ -456,11 +697,7 @@ fn object_keys<'a>(
     match expression {
         Expression::Object(object) => {
             for (key, _) in object.iter() {
-                let name = key
-                    .as_ident()
-                    .map(|ident| ident.as_str().to_owned())
-                    .or_else(|| key.as_expr().and_then(super::terraform::literal));
-                match name {
+                match super::terraform::key_name(key) {
                     Some(name) => {
                         inputs.keys.insert(
                             name,
@@ -501,15 +738,6 @@ fn object_keys<'a>(
             _ => inputs.open = Some(format!("`{}`", expression.to_string().trim())),
         },
         other => inputs.open = Some(format!("`{}`", other.to_string().trim())),
-    }
-}
-
-fn merge_inputs<'a>(into: &mut Inputs<'a>, from: Inputs<'a>) {
-    for (key, site) in from.keys {
-        into.keys.entry(key).or_insert(site);
-    }
-    if from.open.is_some() {
-        into.open = from.open;
     }
 }
 
@@ -587,51 +815,73 @@ fn cycles(parsed: &Parsed, units: &[Unit]) -> Vec<Finding> {
     findings
 }
 
-/// `dependency.X.outputs.Y` in a unit: X is a dependency, Y an output of X's local module.
+/// `dependency.X.outputs.Y` in a unit or a file it merges: X is a dependency of the unit, Y an
+/// output of X's local module, and a key of X's `mock_outputs` when it has some.
 fn outputs(parsed: &Parsed, units: &[Unit], modules: &BTreeMap<String, Module>) -> Vec<Finding> {
     let by_dir: BTreeMap<&str, &Unit> = units.iter().map(|unit| (unit.dir, unit)).collect();
     let mut findings = Vec::new();
     for unit in units {
-        let Some(file) = parsed.get(unit.path) else {
-            continue;
-        };
-        let mut collector = DependencyReferences::default();
-        collector.visit_body(&file.body);
-        for (offset, name, output) in collector.found {
-            let at = |finding: Finding| finding.at_offset(file.text, offset);
-            let Some(dependency) = unit.dependencies.iter().find(|d| d.name == name) else {
-                let names = unit.dependencies.iter().map(|d| d.name.as_str());
-                findings.push(at(Finding::error(
-                    CheckKind::Terragrunt,
-                    unit.path,
-                    format!(
-                        "`dependency.{name}`: there is no `dependency \"{name}\"` block{}",
-                        did_you_mean(&name, names)
-                    ),
-                )));
+        for path in &unit.merged {
+            let Some(file) = parsed.get(path) else {
                 continue;
             };
-            let Some(output) = output else { continue };
-            let module = dependency
-                .target
-                .as_deref()
-                .and_then(|target| by_dir.get(target))
-                .and_then(|target| match &target.source {
-                    Source::Local(dir) => modules.get(dir),
-                    _ => None,
-                });
-            if let Some(module) = module
-                && !module.outputs.contains_key(&output)
-            {
-                findings.push(at(Finding::error(
-                    CheckKind::Terragrunt,
-                    unit.path,
-                    format!(
-                        "`dependency.{name}.outputs.{output}`: module `{}` has no output `{output}`{}",
-                        module.dir,
-                        did_you_mean(&output, module.outputs.keys().map(String::as_str))
-                    ),
-                )));
+            let mut collector = DependencyReferences::default();
+            collector.visit_body(&file.body);
+            for (offset, name, output) in collector.found {
+                let at = |finding: Finding| finding.at_offset(file.text, offset);
+                let from = if *path == unit.path {
+                    String::new()
+                } else {
+                    format!(" (included by `{}`)", unit.path)
+                };
+                let Some(dependency) = unit.dependencies.iter().find(|d| d.name == name) else {
+                    let names = unit.dependencies.iter().map(|d| d.name.as_str());
+                    findings.push(at(Finding::error(
+                        CheckKind::Terragrunt,
+                        *path,
+                        format!(
+                            "`dependency.{name}`: there is no `dependency \"{name}\"` block{}{from}",
+                            did_you_mean(&name, names)
+                        ),
+                    )));
+                    continue;
+                };
+                let Some(output) = output else { continue };
+                let module = dependency
+                    .target
+                    .as_deref()
+                    .and_then(|target| by_dir.get(target))
+                    .and_then(|target| match &target.source {
+                        Source::Local(dir) => modules.get(dir),
+                        _ => None,
+                    });
+                if let Some(module) = module
+                    && !module.outputs.contains_key(&output)
+                {
+                    findings.push(at(Finding::error(
+                        CheckKind::Terragrunt,
+                        *path,
+                        format!(
+                            "`dependency.{name}.outputs.{output}`: module `{}` has no output `{output}`{}",
+                            module.dir,
+                            did_you_mean(&output, module.outputs.keys().map(String::as_str))
+                        ),
+                    )));
+                } else if let Some(mocks) = &dependency.mocks
+                    && !mocks.contains(&output)
+                {
+                    findings.push(
+                        at(Finding::error(
+                            CheckKind::Terragrunt,
+                            *path,
+                            format!(
+                                "`dependency.{name}.outputs.{output}`: `dependency \"{name}\"` has no mock of `{output}`{}, so a plan before `{name}` is applied fails",
+                                did_you_mean(&output, mocks.iter().map(String::as_str))
+                            ),
+                        ))
+                        .help(format!("add `{output} = ...` to its `mock_outputs`")),
+                    );
+                }
             }
         }
     }
@@ -769,6 +1019,179 @@ mod tests {
         assert_eq!(findings.len(), 1, "{findings:#?}");
         assert_eq!(findings[0].severity, Severity::Info);
         assert!(findings[0].message.contains("`run_cmd()`"), "{findings:#?}");
+    }
+
+    const COMMON: &str = "terraform/_envcommon/eks.hcl";
+
+    #[test]
+    fn a_unit_takes_source_dependencies_and_inputs_from_its_envcommon_file() {
+        let files = fixture::bytes(fixture::envcommon_files());
+        let tree = crate::validate::Tree::from_files(&files);
+        let parsed = crate::validate::terraform::Parsed::parse(&tree);
+        let (units, findings) = super::units(&tree, &parsed);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let dev = units
+            .iter()
+            .find(|unit| unit.dir == "terraform/environments/dev/eks")
+            .unwrap();
+        assert_eq!(
+            dev.source,
+            super::Source::Local("terraform/modules/eks".into())
+        );
+        assert_eq!(dev.merged, [DEV_EKS, COMMON, "terraform/root.hcl"]);
+        let targets: Vec<_> = dev
+            .dependencies
+            .iter()
+            .map(|d| d.target.as_deref())
+            .collect();
+        assert_eq!(targets, [Some("terraform/environments/dev/vpc")]);
+        assert!(
+            dev.inherited_keys()
+                .any(|(name, site)| name == "vpc_id" && site.path == COMMON)
+        );
+    }
+
+    const DEV_EKS: &str = "terraform/environments/dev/eks/terragrunt.hcl";
+
+    #[test]
+    fn a_dependency_of_an_envcommon_file_on_a_missing_unit_is_named_for_each_unit() {
+        let files = fixture::envcommon_with(
+            COMMON,
+            &fixture::ENVCOMMON_EKS.replace("/../vpc\"", "/../vcp\""),
+        );
+        assert_eq!(
+            messages(&files),
+            [
+                format!(
+                    "{COMMON}:10: error: `dependency \"vpc\"` points at `terraform/environments/dev/vcp`, which does not exist (did you mean `vpc`?) (included by `{DEV_EKS}`)"
+                ),
+                format!(
+                    "{COMMON}:10: error: `dependency \"vpc\"` points at `terraform/environments/prod/vcp`, which does not exist (did you mean `vpc`?) (included by `{EKS}`)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_unit_that_includes_a_missing_envcommon_file_is_named() {
+        let files = fixture::envcommon_with(
+            EKS,
+            &fixture::SHORT_EKS_UNIT.replace("_envcommon/eks.hcl", "_envcommon/eksc.hcl"),
+        );
+        let found = messages(&files);
+        assert!(
+            found.contains(&format!(
+                "{EKS}:7: error: `include \"envcommon\"` points at `terraform/_envcommon/eksc.hcl`, which does not exist (did you mean `eks.hcl`?)"
+            )),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn outputs_and_mocks_read_in_an_envcommon_file_are_checked_once() {
+        let files = fixture::envcommon_with(
+            COMMON,
+            &fixture::ENVCOMMON_EKS.replace("outputs.vpc_id", "outputs.vpcid"),
+        );
+        assert_eq!(
+            messages(&files),
+            [format!(
+                "{COMMON}:17: error: `dependency.vpc.outputs.vpcid`: module `terraform/modules/vpc` has no output `vpcid` (did you mean `vpc_id`?)"
+            )]
+        );
+        let files = fixture::envcommon_with(
+            COMMON,
+            &fixture::ENVCOMMON_EKS.replace("    vpc_id = \"vpc-", "    vpcid = \"vpc-"),
+        );
+        assert_eq!(
+            messages(&files),
+            [format!(
+                "{COMMON}:17: error: `dependency.vpc.outputs.vpc_id`: `dependency \"vpc\"` has no mock of `vpc_id` (did you mean `vpcid`?), so a plan before `vpc` is applied fails"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_unit_block_replaces_the_envcommon_block_of_the_same_name() {
+        // prod's eks depends on dev's vpc: its own block wins over the common one.
+        let unit = fixture::SHORT_EKS_UNIT.replace(
+            "inputs = {",
+            "dependency \"vpc\" {\n  config_path = \"../../dev/vpc\"\n}\n\ninputs = {",
+        );
+        let files = fixture::envcommon_with(EKS, &unit);
+        assert!(messages(&files).is_empty(), "{:#?}", messages(&files));
+        let tree = crate::validate::Tree::from_files(&files);
+        let parsed = crate::validate::terraform::Parsed::parse(&tree);
+        let (units, _) = super::units(&tree, &parsed);
+        let prod = units.iter().find(|unit| unit.path == EKS).unwrap();
+        assert_eq!(prod.dependencies.len(), 1);
+        assert_eq!(
+            prod.dependencies[0].target.as_deref(),
+            Some("terraform/environments/dev/vpc")
+        );
+        // Its block has no mocks, so the common file's reading of `vpc_id` is not checked
+        // against any.
+        assert!(prod.dependencies[0].mocks.is_none());
+    }
+
+    #[test]
+    fn what_terragrunt_refuses_in_an_included_file_is_named() {
+        let common = fixture::ENVCOMMON_EKS
+            .replace("${local.env.name}", "${include.root.locals.env.name}")
+            .replace(
+                "terraform {",
+                "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n\nterraform {",
+            );
+        let found = messages(&fixture::envcommon_with(COMMON, &common));
+        assert!(
+            found.contains(&format!("{COMMON}:5: error: `include \"root\"` in a file that units include: Terragrunt supports one level of `include`")),
+            "{found:#?}"
+        );
+        assert!(
+            found.contains(&format!("{COMMON}:16: error: `include.root.locals.env` in a file that units include: only the unit that declares an `include` block can read it")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_setting_an_envcommon_file_reads_must_exist_in_each_environment() {
+        let files = fixture::envcommon_with(
+            "terraform/environments/dev/env.hcl",
+            "locals {\n  nmae = \"dev\"\n}\n",
+        );
+        assert_eq!(
+            messages(&files),
+            [format!(
+                "{COMMON}:12: error: `local.env.name`: `terraform/environments/dev/env.hcl` defines no local `name` (did you mean `nmae`?)"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_no_merge_include_adds_nothing_and_a_wrong_strategy_is_named() {
+        let unit = fixture::SHORT_EKS_UNIT.replace(
+            "/_envcommon/eks.hcl\"",
+            "/_envcommon/eks.hcl\"\n  merge_strategy = \"no_merge\"",
+        );
+        let found = messages(&fixture::envcommon_with(EKS, &unit));
+        assert!(found.is_empty(), "{found:#?}");
+        let files = fixture::envcommon_with(EKS, &unit);
+        let tree = crate::validate::Tree::from_files(&files);
+        let parsed = crate::validate::terraform::Parsed::parse(&tree);
+        let (units, _) = super::units(&tree, &parsed);
+        let prod = units.iter().find(|unit| unit.path == EKS).unwrap();
+        assert!(prod.dependencies.is_empty() && prod.source == super::Source::Other);
+        let unit = fixture::SHORT_EKS_UNIT.replace(
+            "/_envcommon/eks.hcl\"",
+            "/_envcommon/eks.hcl\"\n  merge_strategy = \"deeep\"",
+        );
+        let found = messages(&fixture::envcommon_with(EKS, &unit));
+        assert_eq!(
+            found,
+            [format!(
+                "{EKS}:8: error: `include \"envcommon\"`: `merge_strategy` is `deeep`; Terragrunt knows `shallow`, `deep` and `no_merge`"
+            )]
+        );
     }
 
     #[test]

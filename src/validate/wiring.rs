@@ -89,9 +89,33 @@ pub(crate) fn check(
     modules: &BTreeMap<String, Module>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let mut included: BTreeMap<(&str, &str), IncludedInput> = BTreeMap::new();
     for unit in units {
-        findings.extend(check_unit(parsed, unit, modules));
+        let (found, interface) = check_unit(parsed, unit, modules);
+        findings.extend(found);
+        for inputs in &unit.included_inputs {
+            for (name, site) in &inputs.keys {
+                let entry = included
+                    .entry((site.path, name.as_str()))
+                    .or_insert_with(|| IncludedInput {
+                        site: *site,
+                        declared: false,
+                        unknown_interface: false,
+                        labels: BTreeSet::new(),
+                        candidates: BTreeSet::new(),
+                    });
+                match &interface {
+                    Some(interface) => {
+                        entry.declared |= interface.variables.contains_key(name);
+                        entry.labels.insert(interface.label.clone());
+                        entry.candidates.extend(interface.variables.keys().cloned());
+                    }
+                    None => entry.unknown_interface = true,
+                }
+            }
+        }
     }
+    findings.extend(undeclared_included_inputs(parsed, &included));
     for module in modules.values() {
         findings.extend(check_references(parsed, module));
         findings.extend(check_local_calls(parsed, module, modules));
@@ -103,11 +127,61 @@ fn text_of<'a>(parsed: &Parsed<'a>, path: &str) -> &'a str {
     parsed.get(path).map_or("", |file| file.text)
 }
 
-fn check_unit(parsed: &Parsed, unit: &Unit, modules: &BTreeMap<String, Module>) -> Vec<Finding> {
+/// An input key of a file that units include, as the modules of those units see it.
+struct IncludedInput<'a> {
+    site: Site<'a>,
+    /// Some unit's module declares it.
+    declared: bool,
+    /// Some unit's module is not known (a remote source): nothing can be said.
+    unknown_interface: bool,
+    labels: BTreeSet<String>,
+    candidates: BTreeSet<String>,
+}
+
+/// An input of an included file that no module of the units including it declares: Terraform
+/// ignores it everywhere (a typo in `_envcommon/<unit>.hcl`). A file such as `root.hcl` may set
+/// inputs that only some of its units use; those are declared somewhere and pass.
+fn undeclared_included_inputs(
+    parsed: &Parsed,
+    included: &BTreeMap<(&str, &str), IncludedInput>,
+) -> Vec<Finding> {
+    included
+        .iter()
+        .filter(|(_, input)| {
+            !input.declared && !input.unknown_interface && !input.labels.is_empty()
+        })
+        .map(|((path, name), input)| {
+            let labels: Vec<&str> = input.labels.iter().map(String::as_str).collect();
+            let suggestion = did_you_mean(name, input.candidates.iter().map(String::as_str));
+            let what = match labels.as_slice() {
+                [label] => {
+                    format!("{label}, which every unit that includes this file runs{suggestion}")
+                }
+                _ => format!(
+                    "any module the units that include this file run ({}){suggestion}",
+                    labels.join(", ")
+                ),
+            };
+            Finding::error(
+                CheckKind::Wiring,
+                *path,
+                format!("input `{name}` is not a variable of {what}; Terraform would ignore it"),
+            )
+            .at_offset(text_of(parsed, path), input.site.offset)
+        })
+        .collect()
+}
+
+/// The unit's findings, and its module's interface when it is known.
+fn check_unit(
+    parsed: &Parsed,
+    unit: &Unit,
+    modules: &BTreeMap<String, Module>,
+) -> (Vec<Finding>, Option<Interface>) {
     let interface = match &unit.source {
         Source::Local(dir) => match modules.get(dir) {
             Some(module) => Interface::of_local(parsed, module),
-            None => return Vec::new(),
+            None => return (Vec::new(), None),
         },
         Source::Registry {
             address,
@@ -116,7 +190,7 @@ fn check_unit(parsed: &Parsed, unit: &Unit, modules: &BTreeMap<String, Module>) 
         } => match registry::resolve(address, submodule, version.as_deref()) {
             Resolution::Found(interface) => interface,
             resolution => {
-                return registry::problem(address, &resolution)
+                let findings = registry::problem(address, &resolution)
                     .zip(unit.source_site)
                     .map(|((message, help), site)| {
                         Finding::error(CheckKind::Registry, site.path, message)
@@ -125,9 +199,10 @@ fn check_unit(parsed: &Parsed, unit: &Unit, modules: &BTreeMap<String, Module>) 
                     })
                     .into_iter()
                     .collect();
+                return (findings, None);
             }
         },
-        Source::Other => return Vec::new(),
+        Source::Other => return (Vec::new(), None),
     };
     let text = text_of(parsed, unit.path);
     let mut findings = Vec::new();
@@ -153,7 +228,7 @@ fn check_unit(parsed: &Parsed, unit: &Unit, modules: &BTreeMap<String, Module>) 
             .at_offset(text_of(parsed, site.path), site.offset),
         );
     }
-    let open = unit.inputs.open.as_ref().or(unit.inherited.open.as_ref());
+    let open = unit.inputs.open.as_ref().or(unit.inherited_open());
     if let Some(why) = open {
         findings.push(
             Finding::info(
@@ -166,14 +241,14 @@ fn check_unit(parsed: &Parsed, unit: &Unit, modules: &BTreeMap<String, Module>) 
             )
             .at_offset(text, unit.inputs.site.map_or(0, |site| site.offset)),
         );
-        return findings;
+        return (findings, Some(interface));
     }
     let all_keys = unit
         .inputs
         .keys
         .iter()
-        .chain(unit.inherited.keys.iter())
-        .map(|(name, site)| (name.as_str(), *site));
+        .map(|(name, site)| (name.as_str(), *site))
+        .chain(unit.inherited_keys());
     let offset = unit
         .inputs
         .site
@@ -200,7 +275,7 @@ fn check_unit(parsed: &Parsed, unit: &Unit, modules: &BTreeMap<String, Module>) 
             )),
         );
     }
-    findings
+    (findings, Some(interface))
 }
 
 /// `var.x` declared, `local.x` and `module.x` defined, inside one local module.
@@ -365,11 +440,56 @@ mod tests {
     }
 
     #[test]
+    fn a_typo_in_an_envcommon_input_is_named_once_and_a_root_input_some_module_uses_is_not() {
+        let common = "terraform/_envcommon/eks.hcl";
+        let files = fixture::envcommon_with(
+            common,
+            &fixture::ENVCOMMON_EKS.replace("  vpc_id = dependency", "  vpcid = dependency"),
+        );
+        assert_eq!(
+            messages(&files),
+            [
+                format!(
+                    "{common}:17: input `vpcid` is not a variable of module `terraform/modules/eks`, which every unit that includes this file runs (did you mean `vpc_id`?); Terraform would ignore it"
+                ),
+                "terraform/environments/dev/eks/terragrunt.hcl:10: module `terraform/modules/eks` requires variable `vpc_id` (declared at terraform/modules/eks/main.tf:1), which no input of this unit sets".to_owned(),
+                "terraform/environments/prod/eks/terragrunt.hcl:10: module `terraform/modules/eks` requires variable `vpc_id` (declared at terraform/modules/eks/main.tf:1), which no input of this unit sets".to_owned(),
+            ]
+        );
+        // root.hcl's `tags` is a variable of the vpc and ecr modules, not of eks: no finding.
+        let clean = terraform_findings(&fixture::bytes(fixture::envcommon_files()));
+        assert!(clean.is_empty(), "{clean:#?}");
+    }
+
+    #[test]
+    fn an_input_set_in_the_unit_satisfies_what_the_envcommon_file_leaves_out() {
+        let common =
+            fixture::ENVCOMMON_EKS.replace("  vpc_id = dependency.vpc.outputs.vpc_id\n", "");
+        let unit = fixture::SHORT_EKS_UNIT.replace(
+            "inputs = {\n}",
+            "dependency \"vpc\" {\n  config_path = \"../vpc\"\n}\n\ninputs = {\n  vpc_id = dependency.vpc.outputs.vpc_id\n}",
+        );
+        let mut files = fixture::envcommon_files();
+        files.insert("terraform/_envcommon/eks.hcl".into(), common);
+        files.insert(
+            "terraform/environments/prod/eks/terragrunt.hcl".into(),
+            unit,
+        );
+        let found = messages(&fixture::bytes(files));
+        // Only dev, whose unit sets nothing, lacks `vpc_id`.
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("terraform/environments/dev/eks/terragrunt.hcl:10: module `terraform/modules/eks` requires variable `vpc_id`"), "{found:#?}");
+    }
+
+    #[test]
     fn computed_inputs_skip_the_required_check_as_information() {
         let files = fixture::with(
             VPC,
             &fixture::VPC_UNIT
-                .replace("inputs = {", "inputs = merge(local.extra, {")
+                .replace(
+                    "inputs = {",
+                    "locals {\n  extra = jsondecode(file(\"extra.json\"))\n}\n\ninputs = merge(local.extra, {",
+                )
                 .replace("16\"\n}", "16\"\n})"),
         );
         let findings = terraform_findings(&files);

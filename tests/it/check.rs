@@ -67,9 +67,10 @@ fn an_hcl_syntax_error_is_caught() {
 #[test]
 fn a_dependency_on_a_missing_folder_is_caught() {
     let repo = full();
-    let vpc = "config_path = \"../vpc\"";
-    let unit = find_file(&repo, "terraform/environments", "terragrunt.hcl", vpc);
-    repo.edit(&unit, vpc, "config_path = \"../vpcc\"");
+    // The dependency blocks of a component are written once, in `terraform/_envcommon/`.
+    let vpc = "/../vpc\"";
+    let unit = find_file(&repo, "terraform/_envcommon", "mysql.hcl", vpc);
+    repo.edit(&unit, vpc, "/../vpcc\"");
     caught(&repo, &unit, "which does not exist (did you mean `vpc`?)");
 }
 
@@ -135,8 +136,8 @@ fn a_dependency_output_its_module_does_not_declare_is_caught() {
     let repo = full();
     let unit = find_file(
         &repo,
-        "terraform/environments/prod",
-        "terragrunt.hcl",
+        "terraform/_envcommon",
+        "mysql.hcl",
         "dependency.vpc.outputs.vpc_id",
     );
     repo.edit(

@@ -5,6 +5,7 @@
 mod check;
 mod cli;
 mod common;
+mod envcommon_migration;
 mod hostile;
 mod pipeline_tree;
 mod properties;

@@ -276,14 +276,73 @@ fn locals(tree: &Tree, path: &str) -> BTreeMap<String, Expression> {
 // ---------------------------------------------------------------------------------------------
 // What Terragrunt needs of a unit beyond the validation stage
 
+/// A unit as Terragrunt sees it: its own file merged with the `terraform/_envcommon/` file it
+/// includes (shallow merge: the unit's blocks and input keys win).
+struct Merged {
+    /// The file holding the `terraform` block.
+    terraform: Body,
+    terraform_path: String,
+    dependencies: Vec<hcl::Block>,
+    /// The unit's text and the common file's, with the common file's `local.env.` and
+    /// `local.global.` written as the unit would read them (`include.root.locals.env.`).
+    text: String,
+}
+
+fn merged_unit(tree: &Tree, path: &str) -> Merged {
+    let body = parse(path, &tree[path]);
+    let common = blocks(&body, "include")
+        .filter_map(|block| attribute(&block.body, "path").and_then(string_value))
+        .find_map(|include| {
+            include
+                .split_once("/_envcommon/")
+                .map(|(_, name)| format!("terraform/_envcommon/{name}"))
+        });
+    let mut text = tree[path].clone();
+    let mut dependencies: Vec<hcl::Block> = blocks(&body, "dependency").cloned().collect();
+    let (terraform, terraform_path) = match common {
+        None => (body.clone(), path.to_owned()),
+        Some(common) => {
+            let common_text = tree
+                .get(&common)
+                .unwrap_or_else(|| panic!("`{path}` includes `{common}`, which is missing"));
+            let common_body = parse(&common, common_text);
+            for dependency in blocks(&common_body, "dependency") {
+                if !dependencies
+                    .iter()
+                    .any(|own| label(own) == label(dependency))
+                {
+                    dependencies.push(dependency.clone());
+                }
+            }
+            text.push_str(
+                &common_text
+                    .replace("local.env.", "include.root.locals.env.")
+                    .replace("local.global.", "include.root.locals.global."),
+            );
+            if blocks(&body, "terraform").next().is_some() {
+                (body.clone(), path.to_owned())
+            } else {
+                (common_body, common)
+            }
+        }
+    };
+    Merged {
+        terraform,
+        terraform_path,
+        dependencies,
+        text,
+    }
+}
+
 /// A unit reads its settings through the exposed root include, plans with mocked dependency
 /// outputs, and reads only settings that exist.
 fn unit_problems(tree: &Tree) -> Vec<String> {
     let global = locals(tree, "terraform/global.hcl");
     let mut problems = Vec::new();
     for path in unit_paths(tree) {
-        let text = &tree[path];
-        let body = parse(path, text);
+        let body = parse(path, &tree[path]);
+        let merged = merged_unit(tree, path);
+        let text = &merged.text;
         let unit_dir = Path::new(path).parent().expect("a unit has a folder");
         let exposed = blocks(&body, "include")
             .find(|block| label(block) == "root")
@@ -298,7 +357,7 @@ fn unit_problems(tree: &Tree) -> Vec<String> {
         }
 
         let mut mocks = BTreeMap::new();
-        for dependency in blocks(&body, "dependency") {
+        for dependency in &merged.dependencies {
             let name = label(dependency);
             let commands = attribute(&dependency.body, "mock_outputs_allowed_terraform_commands");
             let plans = matches!(commands, Some(Expression::Array(items))
@@ -386,30 +445,41 @@ fn planted(path: &str, from: &str, to: &str) -> Tree {
 #[test]
 fn the_unit_oracle_finds_what_it_looks_for() {
     let eks = "terraform/environments/prod/eks/terragrunt.hcl";
-    for (from, to, problem) in [
+    // What every environment shares is planted in the common file; the unit reports it.
+    let common = "terraform/_envcommon/eks.hcl";
+    for (file, from, to, problem) in [
         (
+            eks,
             "  expose = true\n",
             "",
             "no include \"root\" with expose = true",
         ),
-        ("\"plan\", ", "", "dependency `vpc` does not mock for plan"),
         (
+            common,
+            "\"plan\", ",
+            "",
+            "dependency `vpc` does not mock for plan",
+        ),
+        (
+            common,
             "dependency.vpc.outputs.vpc_cidr_block",
             "dependency.vpc.outputs.vpc_cidr_blocks",
             "reads `vpc.vpc_cidr_blocks` without a mock",
         ),
         (
-            "include.root.locals.env.eks_instance_type",
-            "include.root.locals.env.eks_instance_typ",
+            common,
+            "local.env.eks_instance_type",
+            "local.env.eks_instance_typ",
             "`env.eks_instance_typ` is not a setting",
         ),
         (
-            "include.root.locals.env.eks_instance_type",
+            common,
+            "local.env.eks_instance_type",
             "include.root.locals.regional.eks_instance_type",
             "reads root local `regional`",
         ),
     ] {
-        let problems = unit_problems(&planted(eks, from, to));
+        let problems = unit_problems(&planted(file, from, to));
         assert!(
             problems
                 .iter()
@@ -786,7 +856,10 @@ fn components_exist_exactly_when_the_answers_ask_for_them() {
         }
         // Each local module serves a unit.
         let used: BTreeSet<String> = unit_paths(tree)
-            .map(|path| unit_module(path, &parse(path, &tree[path])))
+            .map(|path| {
+                let merged = merged_unit(tree, path);
+                unit_module(&merged.terraform_path, &merged.terraform)
+            })
             .collect();
         assert_eq!(
             used,

@@ -1,11 +1,12 @@
-# The environment's hosted zone, delegated from [[ env.dns_parent_zone ]].
+# This environment's `dns` unit: terraform/_envcommon/dns.hcl holds what every environment
+# shares, ../env.hcl this environment's settings.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//dns-zone"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dns.hcl"
 }
 [% if env.dns_parent_env %]
 
@@ -19,10 +20,9 @@ dependency "parent_dns" {
 }
 [% endif %]
 
+# Inputs of this environment only: each wins over the same input of the common file.
 inputs = {
-  domain           = include.root.locals.env.domain
-  parent_zone_name = include.root.locals.env.dns_parent_zone
 [% if env.dns_parent_env %]
-  parent_zone_id   = dependency.parent_dns.outputs.zone_id
+  parent_zone_id = dependency.parent_dns.outputs.zone_id
 [% endif %]
 }

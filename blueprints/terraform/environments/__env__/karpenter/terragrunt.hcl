@@ -1,18 +1,14 @@
-# Karpenter: spot nodes for the cluster.
+# This environment's `karpenter` unit: terraform/_envcommon/karpenter.hcl holds what every environment
+# shares, ../env.hcl this environment's settings.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//karpenter"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/karpenter.hcl"
 }
 
-[% include "terraform/environments/__env__/_dependencies/eks.hcl" %]
-
+# Inputs of this environment only: each wins over the same input of the common file.
 inputs = {
-  cluster_name                       = dependency.eks.outputs.cluster_name
-  cluster_endpoint                   = dependency.eks.outputs.cluster_endpoint
-  cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
-  cpu_limit                          = include.root.locals.env.karpenter_cpu_limit
 }

@@ -1,24 +1,14 @@
-# ElastiCache (Valkey), cluster mode off.
+# This environment's `redis` unit: terraform/_envcommon/redis.hcl holds what every environment
+# shares, ../env.hcl this environment's settings.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//redis"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/redis.hcl"
 }
 
-[% include "terraform/environments/__env__/_dependencies/vpc.hcl" %]
-
-[% include "terraform/environments/__env__/_dependencies/dns.hcl" %]
-
+# Inputs of this environment only: each wins over the same input of the common file.
 inputs = {
-  name           = include.root.locals.env.resource_prefix
-  node_type      = include.root.locals.env.redis_node_type
-  replicas       = include.root.locals.env.is_production ? 1 : 0
-  vpc_id         = dependency.vpc.outputs.vpc_id
-  vpc_cidr_block = dependency.vpc.outputs.vpc_cidr_block
-  subnet_ids     = dependency.vpc.outputs.database_subnets
-  zone_id        = dependency.dns.outputs.zone_id
-  host           = include.root.locals.env.hosts.redis
 }

@@ -1,17 +1,14 @@
-# Amazon SES: the environment's domain as a sending identity, SMTP credentials.
+# This environment's `ses` unit: terraform/_envcommon/ses.hcl holds what every environment
+# shares, ../env.hcl this environment's settings.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//ses"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/ses.hcl"
 }
 
-[% include "terraform/environments/__env__/_dependencies/dns.hcl" %]
-
+# Inputs of this environment only: each wins over the same input of the common file.
 inputs = {
-  name    = include.root.locals.env.resource_prefix
-  domain  = include.root.locals.env.domain
-  zone_id = dependency.dns.outputs.zone_id
 }

@@ -1,17 +1,14 @@
-# The environment's VPC: private, public and database subnets in three zones, NAT.
+# This environment's `vpc` unit: terraform/_envcommon/vpc.hcl holds what every environment
+# shares, ../env.hcl this environment's settings.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//vpc"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/vpc.hcl"
 }
 
+# Inputs of this environment only: each wins over the same input of the common file.
 inputs = {
-  name               = include.root.locals.env.resource_prefix
-  cidr               = include.root.locals.env.vpc_cidr
-  azs                = include.root.locals.global.availability_zones
-  single_nat_gateway = include.root.locals.env.single_nat_gateway
-  cluster_name       = include.root.locals.env.resource_prefix
 }

@@ -1,6 +1,6 @@
-[# The `dependency` block every unit that needs it includes; one place to change. #]
+[# The `dependency` block of every common unit body that needs it; one place to change. #]
 dependency "vpc" {
-  config_path = "../vpc"
+  config_path = "${get_terragrunt_dir()}/../vpc"
   mock_outputs = {
     vpc_id                     = "vpc-00000000000000000"
     vpc_cidr_block             = "10.0.0.0/16"

@@ -1,6 +1,6 @@
-[# The `dependency` block every unit that needs it includes; one place to change. #]
+[# The `dependency` block of every common unit body that needs it; one place to change. #]
 dependency "kubernetes_addons" {
-  config_path = "../kubernetes-addons"
+  config_path = "${get_terragrunt_dir()}/../kubernetes-addons"
   mock_outputs = {
     namespace = "openedx"
   }

@@ -1,6 +1,6 @@
-[# The `dependency` block every unit that needs it includes; one place to change. #]
+[# The `dependency` block of every common unit body that needs it; one place to change. #]
 dependency "dns" {
-  config_path = "../dns"
+  config_path = "${get_terragrunt_dir()}/../dns"
   mock_outputs = {
     zone_id = "Z00000000000000000000"
   }

@@ -1,6 +1,6 @@
-[# The `dependency` block every unit that needs it includes; one place to change. #]
+[# The `dependency` block of every common unit body that needs it; one place to change. #]
 dependency "eks" {
-  config_path = "../eks"
+  config_path = "${get_terragrunt_dir()}/../eks"
   mock_outputs = {
     cluster_name                       = "mock"
     cluster_arn                        = "arn:aws:eks:us-east-1:000000000000:cluster/mock"

@@ -1,0 +1,40 @@
+# The role the deploy workflow assumes for this environment (EKS access entry).
+# Included by every environment's `github-deploy-role` unit; inputs set in a unit win over these.
+locals {
+  # Evaluated for the including unit: get_terragrunt_dir() and find_in_parent_folders start from
+  # its folder, so this is its environment's env.hcl.
+  env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  global = read_terragrunt_config(find_in_parent_folders("global.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//github-deploy-role"
+}
+
+[% include "terraform/_envcommon/_dependencies/eks.hcl" %]
+
+dependency "github_oidc" {
+  config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/github-oidc"
+  mock_outputs = {
+    arn = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+
+dependency "ecr" {
+  config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/ecr"
+  mock_outputs = {
+    repository_arns = ["arn:aws:ecr:us-east-1:000000000000:repository/mock"]
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+
+inputs = {
+  github_environment  = local.env.name
+  name                = "${local.env.resource_prefix}-github-deploy"
+  oidc_provider_arn   = dependency.github_oidc.outputs.arn
+  github_repository   = "${local.global.github_organization}/${local.global.github_repository}"
+  cluster_name        = dependency.eks.outputs.cluster_name
+  cluster_arn         = dependency.eks.outputs.cluster_arn
+  ecr_repository_arns = dependency.ecr.outputs.repository_arns
+}

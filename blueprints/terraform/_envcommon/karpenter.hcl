@@ -1,0 +1,20 @@
+# Karpenter: spot nodes for the cluster.
+# Included by every environment's `karpenter` unit; inputs set in a unit win over these.
+locals {
+  # Evaluated for the including unit: get_terragrunt_dir() and find_in_parent_folders start from
+  # its folder, so this is its environment's env.hcl.
+  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//karpenter"
+}
+
+[% include "terraform/_envcommon/_dependencies/eks.hcl" %]
+
+inputs = {
+  cluster_name                       = dependency.eks.outputs.cluster_name
+  cluster_endpoint                   = dependency.eks.outputs.cluster_endpoint
+  cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
+  cpu_limit                          = local.env.karpenter_cpu_limit
+}
