@@ -22,6 +22,7 @@ mod consistency;
 mod constraint;
 mod eval;
 mod finding;
+mod interface;
 mod registry;
 mod settings;
 mod syntax;

@@ -7,8 +7,8 @@
 
 use super::constraint::{Constraint, Version};
 use super::finding::{CheckKind, Finding};
+use super::interface::{Declared, Interface, compare};
 use super::terraform::{Module, ModuleCall, Parsed};
-use super::wiring::{Declared, Interface, compare};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
