@@ -236,3 +236,15 @@ fn a_staging_folder_left_by_an_interrupted_new_is_swept_by_the_next() {
         .success();
     assert!(!stale.exists());
 }
+
+#[test]
+fn free_text_cannot_hide_the_generated_readme() {
+    // Was: `platform_description` with `<!--` hid most of the generated README on GitHub.
+    let repo = Repo::new()
+        .answers(example("minimal"))
+        .set("platform_description=Lake <!-- School")
+        .generate();
+    let readme = repo.read("README.md");
+    assert!(!readme.contains("<!--"), "{readme}");
+    assert!(readme.starts_with("# Lake &lt;\\!-- School: Open edX on AWS\n"), "{readme}");
+}
