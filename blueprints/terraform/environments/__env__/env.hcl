@@ -1,5 +1,5 @@
-# Settings of the `[[ env.name ]]` environment: names, hosts and sizes. Every unit below reads them
-# through `include.root.locals.env`.
+# Settings of the `[[ env.name ]]` environment: names, hosts and sizes. The common unit bodies in
+# terraform/_envcommon/ read them for each unit below (`local.env`), root.hcl for its tags.
 locals {
   name            = "[[ env.name ]]"
   domain          = "[[ env.domain ]]"
