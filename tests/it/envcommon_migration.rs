@@ -192,9 +192,11 @@ fn update_moves_an_old_repository_to_envcommon_and_keeps_every_edit() {
         "{mysql}"
     );
     assert!(!mysql.contains("include.root.locals.env.mysql_allocated_storage"));
-    // The env.hcl edit is kept as it is.
-    assert_eq!(actions[ENV], "modified");
+    // The env.hcl edit is kept; the template changed the file's header comment meanwhile, so the
+    // two are merged.
+    assert_eq!(actions[ENV], "merge");
     assert!(after[ENV].contains("eks_node_max_size  = 9"));
+    assert!(after[ENV].contains("terraform/_envcommon/ read them"));
     // The edit the short form cannot hold is shown beside the template's version.
     let redis = &after[REDIS];
     assert!(

@@ -246,5 +246,8 @@ fn free_text_cannot_hide_the_generated_readme() {
         .generate();
     let readme = repo.read("README.md");
     assert!(!readme.contains("<!--"), "{readme}");
-    assert!(readme.starts_with("# Lake &lt;\\!-- School: Open edX on AWS\n"), "{readme}");
+    assert!(
+        readme.starts_with("# Lake &lt;\\!-- School: Open edX on AWS\n"),
+        "{readme}"
+    );
 }
