@@ -26,6 +26,61 @@ fn with(key: &str, value: &str) -> String {
     text
 }
 
+/// Pins issue 13: U+FFFE in a description passed validation and was then blamed on the
+/// blueprints. One row per character no answer may hold, in the free-text answer and others.
+#[test]
+fn characters_no_answer_may_hold_are_refused_naming_the_key() {
+    let characters = [
+        '\u{fffe}',
+        '\u{ffff}',
+        '\u{fdd0}',
+        '\u{fdef}',
+        '\u{1fffe}',
+        '\u{10ffff}',
+        '\u{0}',
+        '\u{7}',
+        '\u{1b}',
+        '\t',
+        '\n',
+        '\r',
+        '\u{7f}',
+        '\u{85}',
+        '\u{9b}',
+        '\u{202e}',
+        '\u{2067}',
+    ];
+    for character in characters {
+        for key in ["platform_description", "github_repository", "root_domain"] {
+            let text = with(key, &format!("\"ab{}cd.edu\"", yaml_escape(character)));
+            let error = settle(&text).expect_err(&format!("{character:?} in {key}"));
+            assert!(
+                error.contains(&format!("`{key}`")),
+                "{character:?} in {key}: {error}"
+            );
+        }
+    }
+}
+
+/// `character` as a YAML double-quoted escape, so that the parser, not the text, holds it.
+fn yaml_escape(character: char) -> String {
+    match u32::from(character) {
+        code @ 0..=0xFFFF => format!("\\u{code:04X}"),
+        code => format!("\\U{code:08X}"),
+    }
+}
+
+#[test]
+fn a_noncharacter_names_its_code_point() {
+    let error = settle(&format!(
+        "{MINIMAL}platform_description: \"Your\\uFFFESchool\"\n"
+    ))
+    .unwrap_err();
+    assert!(
+        error.contains("`platform_description`") && error.contains("U+FFFE"),
+        "{error}"
+    );
+}
+
 /// Pins issue 13: an ESC or BEL in an answer was echoed raw, so the message could set the
 /// terminal's title or clear the screen.
 #[test]

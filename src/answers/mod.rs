@@ -469,6 +469,21 @@ mod tests {
                 "`$`",
             ),
             ("github_organization: -org", "github_organization", "hyphen"),
+            (
+                "platform_description: \"Your\\uFFFESchool\"",
+                "platform_description",
+                "U+FFFE, a Unicode non-character",
+            ),
+            (
+                "platform_description: \"Your\\eSchool\"",
+                "platform_description",
+                "U+001B, a control character",
+            ),
+            (
+                "platform_description: \"Your\\u202ESchool\"",
+                "platform_description",
+                "bidirectional",
+            ),
             ("environments: []", "environments", "at least one"),
             ("environments: prod", "environments", "list"),
             (
