@@ -26,6 +26,45 @@ fn with(key: &str, value: &str) -> String {
     text
 }
 
+/// `MINIMAL` with `count` environments, each with its own name and subdomain, in flow style
+/// and numbered in base 36 so that 30 000 of them stay under the 1 MiB an answers file may hold.
+fn with_environments(count: usize) -> String {
+    let mut text = format!("{MINIMAL}environments:\n");
+    for index in 0..count {
+        let mut number = String::new();
+        let mut rest = index;
+        loop {
+            number.insert(0, char::from_digit((rest % 36) as u32, 36).unwrap());
+            rest /= 36;
+            if rest == 0 {
+                break;
+            }
+        }
+        let _ = writeln!(text, "- {{name: e{number}, subdomain: s{number}}}");
+    }
+    text
+}
+
+/// Pins issue 13: 30 000 environments (a 1 MiB file) ran 5.5 minutes and aborted at 6 GB.
+#[test]
+fn thirty_thousand_environments_are_refused_naming_the_key_and_the_count() {
+    let text = with_environments(30_000);
+    assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
+    let error = settle(&text).expect_err("30 000 environments are refused");
+    assert!(error.contains("`environments`"), "{error}");
+    assert!(error.contains("30000") && error.contains("50"), "{error}");
+}
+
+#[test]
+fn fifty_environments_validate_and_fifty_one_do_not() {
+    assert_eq!(settle(&with_environments(50)), Ok(()));
+    let error = settle(&with_environments(51)).unwrap_err();
+    assert!(
+        error.contains("`environments`") && error.contains("51"),
+        "{error}"
+    );
+}
+
 /// Pins issue 13: U+FFFE in a description passed validation and was then blamed on the
 /// blueprints. One row per character no answer may hold, in the free-text answer and others.
 #[test]

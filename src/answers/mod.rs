@@ -18,6 +18,10 @@ pub use questions::{ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question};
 /// Version of the answers schema this generator reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The most environments one repository holds. Each is a cluster with its own databases, so
+/// more is a mistake (or an attack: 30 000 of them once ran for minutes and aborted at 6 GB).
+pub const MAX_ENVIRONMENTS: usize = 50;
+
 /// One thing wrong with the answers: the key path (`environments.1.name`) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -131,6 +135,16 @@ impl Answers {
                     message: "is empty: give at least one environment".into(),
                 });
                 vec![]
+            }
+            Some(Value::Array(items)) if items.len() > MAX_ENVIRONMENTS => {
+                // Refused before any of them is looked at: the answers stop here.
+                return Err(AnswersError::one(
+                    "environments",
+                    format!(
+                        "lists {} environments; at most {MAX_ENVIRONMENTS} are allowed",
+                        items.len()
+                    ),
+                ));
             }
             Some(Value::Array(items)) => {
                 chosen.insert("environments".into());
