@@ -2,8 +2,11 @@
 //! hold, control characters echoed in messages, and `--answers` paths that are not regular files
 //! or claim a wrong size. Each test names what it pins.
 
+use assert_cmd::Command;
 use openedx_devops::answers::load;
+use predicates::prelude::*;
 use std::fmt::Write as _;
+use std::path::Path;
 
 const MINIMAL: &str = "platform_name: yourschool\nroot_domain: yourschool.edu\naws_region: us-east-1\naws_account_id: \"123456789012\"\n";
 
@@ -139,6 +142,19 @@ fn control_characters_in_values_and_keys_are_escaped_in_messages() {
     );
 }
 
+/// The parser quotes the lines around a syntax error; YAML lets a file hold a bidirectional
+/// override or a C1 control, which would then reach the terminal raw. (serde-saphyr already
+/// replaces them in its snippet; `parse` escapes what any parser quotes.)
+#[test]
+fn the_lines_a_syntax_error_quotes_have_their_control_characters_escaped() {
+    let error = load::parse("platform_name: \u{202e}evil\u{85}x: [\n").unwrap_err();
+    assert!(error.contains("line"), "{error}");
+    assert!(
+        !error.contains('\u{202e}') && !error.contains('\u{85}'),
+        "{error:?}"
+    );
+}
+
 #[test]
 fn the_error_of_a_set_assignment_escapes_its_key() {
     let mut raw = load::demo_defaults();
@@ -148,4 +164,179 @@ fn the_error_of_a_set_assignment_escapes_its_key() {
         !message.contains('\u{1b}') && message.contains("aws\\u{1b}[2J"),
         "{message:?}"
     );
+}
+
+fn read_error(path: &Path) -> String {
+    format!(
+        "{:#}",
+        load::read_file(path).expect_err("the file is refused")
+    )
+}
+
+/// Pins issue 13: a missing file said "failed to query resolved metadata".
+#[test]
+fn a_missing_answers_file_is_named_and_said_to_be_missing() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("answers.yml");
+    let error = read_error(&path);
+    assert!(
+        error.contains(&format!("`{}`", path.display())) && error.contains("no such file"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_folder_is_not_an_answers_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let error = read_error(folder.path());
+    assert!(
+        error.contains(&format!("`{}`", folder.path().display())) && error.contains("folder"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_file_larger_than_the_limit_is_refused_and_one_in_it_is_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("answers.yml");
+    std::fs::write(&path, format!("{MINIMAL}{}", "#\n".repeat(600 * 1024))).unwrap();
+    let error = read_error(&path);
+    assert!(
+        error.contains("answers.yml") && error.contains("1048576 bytes"),
+        "{error}"
+    );
+    std::fs::write(&path, MINIMAL).unwrap();
+    assert!(load::read_file(&path).is_ok());
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("answers.yml");
+    std::fs::write(&path, b"platform_name: \xff\n").unwrap();
+    let error = read_error(&path);
+    assert!(
+        error.contains("answers.yml") && error.contains("UTF-8"),
+        "{error}"
+    );
+}
+
+/// Runs `read_file` on another thread and gives up after a while, so that a read that blocks
+/// fails the test instead of hanging it.
+#[cfg(unix)]
+fn read_error_within_seconds(path: &Path) -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let owned = path.to_owned();
+    std::thread::spawn(move || {
+        let _ = sender.send(load::read_file(&owned).map_err(|error| format!("{error:#}")));
+    });
+    match receiver.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(Err(error)) => error,
+        Ok(Ok(raw)) => panic!("`{}` was read as answers: {raw}", path.display()),
+        Err(_) => panic!("reading `{}` blocked", path.display()),
+    }
+}
+
+/// Pins issue 13: a FIFO blocks a reader that opens it without `O_NONBLOCK` until a writer
+/// comes, which may be never.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_at_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("answers.yml");
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: `c_path` is a valid NUL-terminated string that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let error = read_error_within_seconds(&path);
+    assert!(
+        error.contains("answers.yml") && error.contains("not a regular file"),
+        "{error}"
+    );
+}
+
+/// A link the user gives is followed (it is their own path), but only to a regular file.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_device_is_refused_and_a_link_to_a_file_is_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let link = folder.path().join("answers.yml");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let error = read_error_within_seconds(&link);
+    assert!(error.contains("not a regular file"), "{error}");
+    let target = folder.path().join("real.yml");
+    std::fs::write(&target, MINIMAL).unwrap();
+    let link = folder.path().join("link.yml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert!(load::read_file(&link).is_ok());
+}
+
+/// Pins issue 13: the size limit trusted `metadata().len()`, and files in `/proc` report 0. A
+/// child started with 1.2 MB of environment has an `environ` file that says 0 and holds more.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_claims_to_be_empty_is_still_read_with_the_limit() {
+    let value = "a".repeat(120_000);
+    let mut child = std::process::Command::new("sleep")
+        .arg("30")
+        .env_clear()
+        .envs((0..10).map(|index| (format!("V{index}"), value.clone())))
+        .spawn()
+        .expect("`sleep` starts");
+    let path = std::path::PathBuf::from(format!("/proc/{}/environ", child.id()));
+    let claimed = std::fs::metadata(&path).map(|metadata| metadata.len());
+    let error = read_error_within_seconds(&path);
+    child.kill().ok();
+    child.wait().ok();
+    if claimed.is_err() {
+        eprintln!("SKIPPED: `{}` cannot be inspected here", path.display());
+        return;
+    }
+    assert_eq!(
+        claimed.unwrap(),
+        0,
+        "the test relies on /proc claiming 0 bytes"
+    );
+    assert!(error.contains("1048576 bytes"), "{error}");
+}
+
+fn bin() -> Command {
+    Command::cargo_bin("openedx-devops").expect("the binary builds")
+}
+
+/// `--answers -` reads the answers from standard input.
+#[test]
+fn answers_from_standard_input() {
+    let scratch = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(scratch.path())
+        .args(["new", "from-stdin", "--answers", "-"])
+        .write_stdin(MINIMAL)
+        .assert()
+        .success();
+    let answers = std::fs::read_to_string(
+        scratch
+            .path()
+            .join("from-stdin/.openedx-devops/answers.yml"),
+    )
+    .unwrap();
+    assert!(
+        answers.contains("root_domain: \"yourschool.edu\""),
+        "{answers}"
+    );
+}
+
+#[test]
+fn standard_input_larger_than_the_limit_is_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(scratch.path())
+        .args(["new", "from-stdin", "--answers", "-"])
+        .write_stdin(format!("{MINIMAL}{}", "#\n".repeat(600 * 1024)))
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("standard input")
+                .and(predicate::str::contains("1048576 bytes")),
+        );
+    assert!(!scratch.path().join("from-stdin").exists());
 }
