@@ -10,7 +10,10 @@
 //! - Where two shortest line diffs could pair lines differently (`a b a` to `a`: which `a`
 //!   stayed?), git and we might not choose alike, so a line counts as kept only when every
 //!   shortest diff keeps it, paired with the same line. A side's changes are the stretches
-//!   between such lines, and every shortest diff's changes lie inside them.
+//!   between such lines, and every shortest diff's changes lie inside them. One choice is
+//!   known, and taken: a change that only inserts (or only deletes) lines and could slide
+//!   sits as low as it goes, where git's diff slides it (`merge-file` uses no indent
+//!   heuristic); so a block added after a `}` the template changed just before merges cleanly.
 //! - The same change on both sides is clean only when every shortest diff sees it alike: none
 //!   of the lines it puts in was among the lines it replaced.
 //!
@@ -104,14 +107,58 @@ fn changes(base_text: &str, side_text: &str, base: &[&str], side: &[&str]) -> Ve
         .chain([(base.len(), side.len())])
     {
         if (base_line, side_line) != after {
-            changes.push(Change {
-                base: after.0..base_line,
-                side: after.1..side_line,
-            });
+            changes.push(lowest_placement(
+                Change {
+                    base: after.0..base_line,
+                    side: after.1..side_line,
+                },
+                &base_numbers,
+                &side_numbers,
+            ));
         }
         after = (base_line + 1, side_line + 1);
     }
     changes
+}
+
+/// A change that only inserts lines (or only deletes them) and could sit at several places,
+/// placed as low as it goes, where git's diff slides such a change; other changes unchanged.
+fn lowest_placement(change: Change, base: &[usize], side: &[usize]) -> Change {
+    let (old, new) = (&base[change.base.clone()], &side[change.side.clone()]);
+    let (shorter, longer) = if old.len() < new.len() {
+        (old, new)
+    } else {
+        (new, old)
+    };
+    let extra = longer.len() - shorter.len();
+    let prefix = shorter
+        .iter()
+        .zip(longer)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let suffix = shorter
+        .iter()
+        .rev()
+        .zip(longer.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // `longer` is `shorter` with `extra` lines put in after its first `offset` lines, for every
+    // offset from `shorter.len() - suffix` to `prefix`; the lowest is the last.
+    if extra == 0 || prefix + suffix < shorter.len() {
+        return change;
+    }
+    let offset = prefix;
+    let (base_extra, side_extra) = if old.len() < new.len() {
+        (0, extra)
+    } else {
+        (extra, 0)
+    };
+    let base_start = change.base.start + offset;
+    let side_start = change.side.start + offset;
+    Change {
+        base: base_start..base_start + base_extra,
+        side: side_start..side_start + side_extra,
+    }
 }
 
 /// Each line's number in `numbers`, where equal lines have the same number.
@@ -492,6 +539,38 @@ mod tests {
         ));
     }
 
+    /// Which `}` the user's block ends with is open, but as git places it, after the old `}`,
+    /// the template's change is not next to it.
+    #[test]
+    fn a_block_added_after_a_line_the_template_changed_is_kept_cleanly() {
+        let base = "locals {\n  a = 1\n}\n";
+        let ours = "locals {\n  a = 1\n}\n\nlocals {\n  b = 2\n}\n";
+        let theirs = "locals {\n  a = 10\n}\n";
+        assert_eq!(
+            merge("x.txt", base, ours, theirs),
+            Merged::Clean("locals {\n  a = 10\n}\n\nlocals {\n  b = 2\n}\n".into())
+        );
+        let base = "x = 1\n\ny = 2\n";
+        let ours = "x = 1\n\nz = 3\n\ny = 2\n";
+        let theirs = "x = 10\n\ny = 2\n";
+        assert_eq!(
+            merge("x.txt", base, ours, theirs),
+            Merged::Clean("x = 10\n\nz = 3\n\ny = 2\n".into())
+        );
+    }
+
+    /// The same insertion as git sees it, placed low: after `a {`, next to the template's edit.
+    #[test]
+    fn an_insertion_that_git_places_next_to_the_templates_edit_is_a_conflict() {
+        let base = "  a {\n    x\n  }\n  a {\n    y\n  }\n";
+        let ours = "  a {\n    x\n  }\n  a {\n    q\n  }\n  a {\n    y\n  }\n";
+        let theirs = "  a {\n    x\n  }\n  a {\n    Y\n  }\n";
+        assert!(matches!(
+            merge("x.txt", base, ours, theirs),
+            Merged::Conflict { .. }
+        ));
+    }
+
     #[test]
     fn markers_after_a_last_line_without_newline_are_lines_of_their_own() {
         let Merged::Conflict { text, .. } = merge("x.txt", "a = 1", "a = 2", "a = 3") else {
@@ -653,9 +732,9 @@ mod against_git {
     /// lines around them, whichever shortest diff is chosen, so there is one answer.
     ///
     /// On 5000 cases from a fixed seed, the old diffy merge failed this 27 times (21 clean where
-    /// git saw a conflict, 6 clean with another text than git's); this one passed 100 000. Its
-    /// caution costs conflicts git would not have: 325 of those 5000 cases, where repeated lines
-    /// leave the pairing open.
+    /// git saw a conflict, 6 clean with another text than git's); this one passed 100 000, and
+    /// 120 000 from other generators. Its caution costs conflicts git would not have: 208 of
+    /// those 5000 cases, where repeated lines leave the pairing open.
     #[test]
     fn a_conflict_for_git_is_a_conflict_for_us() {
         // One folder for the three files of every case: the cases run one after another.
