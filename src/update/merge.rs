@@ -47,15 +47,12 @@ pub enum Merged {
 
 /// Merges `ours` (the repository) and `theirs` (the new render) from their common `base`.
 pub fn merge(path: &str, base: &str, ours: &str, theirs: &str) -> Merged {
-    let lines = Lines {
-        base: base.split_inclusive('\n').collect(),
-        ours: ours.split_inclusive('\n').collect(),
-        theirs: theirs.split_inclusive('\n').collect(),
+    let (text, conflicts) = if ours == theirs {
+        // Both sides' diffs are the same diff, so git too takes either side.
+        (ours.to_owned(), 0)
+    } else {
+        merge_lines(base, ours, theirs)
     };
-    let ours_changes = changes(base, ours, &lines.base, &lines.ours);
-    let theirs_changes = changes(base, theirs, &lines.base, &lines.theirs);
-    let regions = regions(&ours_changes, &theirs_changes);
-    let (text, conflicts) = lines.write(&regions, &ours_changes, &theirs_changes);
     if conflicts > 0 {
         return Merged::Conflict {
             text,
@@ -73,6 +70,19 @@ pub fn merge(path: &str, base: &str, ours: &str, theirs: &str) -> Merged {
         },
         None => Merged::Clean(text),
     }
+}
+
+/// The line merge of two different sides: the text, and how many conflicts it holds.
+fn merge_lines(base: &str, ours: &str, theirs: &str) -> (String, usize) {
+    let lines = Lines {
+        base: base.split_inclusive('\n').collect(),
+        ours: ours.split_inclusive('\n').collect(),
+        theirs: theirs.split_inclusive('\n').collect(),
+    };
+    let ours_changes = changes(base, ours, &lines.base, &lines.ours);
+    let theirs_changes = changes(base, theirs, &lines.base, &lines.theirs);
+    let regions = regions(&ours_changes, &theirs_changes);
+    lines.write(&regions, &ours_changes, &theirs_changes)
 }
 
 /// One stretch a side changed: the base's lines `base` became the side's lines `side`.
@@ -605,6 +615,18 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+        /// Whatever the texts (line endings, no last newline, repeats), a side that did not
+        /// change gives the other side back, and both sides alike give that side.
+        #[test]
+        fn a_side_left_alone_gives_the_other_back(
+            base in "(a|b|\\}|\r|\n| ){0,40}",
+            other in "(a|b|\\}|\r|\n| ){0,40}",
+        ) {
+            proptest::prop_assert_eq!(merge("x.txt", &base, &base, &other), Merged::Clean(other.clone()));
+            proptest::prop_assert_eq!(merge("x.txt", &base, &other, &base), Merged::Clean(other.clone()));
+            proptest::prop_assert_eq!(merge("x.txt", &base, &other, &other), Merged::Clean(other.clone()));
+        }
 
         /// A user edit and a template edit on lines far apart both survive the merge.
         #[test]
