@@ -4,6 +4,7 @@
 use crate::answers::{Answers, Environment};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Namespace Open edX runs in; every environment has its own cluster.
 const NAMESPACE: &str = "openedx";
@@ -61,16 +62,18 @@ impl Context {
             .iter()
             .map(|environment| environment_context(answers, environment))
             .collect::<Vec<_>>();
-        let domains: Vec<(String, String)> = environments
+        // Domain -> environment name, so that each environment finds its parent in as many
+        // look-ups as its domain has labels, not by comparing it with every other environment.
+        let names_by_domain: HashMap<String, String> = environments
             .iter()
-            .map(|environment| (environment.name.clone(), environment.domain.clone()))
+            .map(|environment| (environment.domain.clone(), environment.name.clone()))
             .collect();
         let environments = environments
             .into_iter()
             .map(|mut environment| {
-                if let Some((name, zone)) = parent_zone(&environment.domain, &domains) {
-                    environment.dns_parent_env = Some(name);
-                    environment.dns_parent_zone = zone;
+                if let Some((name, zone)) = parent_zone(&environment.domain, &names_by_domain) {
+                    environment.dns_parent_env = Some(name.to_owned());
+                    environment.dns_parent_zone = zone.to_owned();
                 }
                 environment
             })
@@ -120,13 +123,16 @@ fn environment_context(answers: &Answers, environment: &Environment) -> Environm
     }
 }
 
-/// The closest other environment whose domain contains this one, if any.
-fn parent_zone(domain: &str, domains: &[(String, String)]) -> Option<(String, String)> {
-    domains
-        .iter()
-        .filter(|(_, other)| other != domain && domain.ends_with(&format!(".{other}")))
-        .max_by_key(|(_, other)| other.len())
-        .cloned()
+/// The closest other environment whose domain contains this one, if any: its name and domain.
+/// The longest enclosing domain is the one after the first dot that names an environment.
+fn parent_zone<'a>(
+    domain: &str,
+    names_by_domain: &'a HashMap<String, String>,
+) -> Option<(&'a str, &'a str)> {
+    domain
+        .match_indices('.')
+        .find_map(|(dot, _)| names_by_domain.get_key_value(&domain[dot + 1..]))
+        .map(|(zone, name)| (name.as_str(), zone.as_str()))
 }
 
 /// The values templates and plan conditions see: built once per render, then one cheap clone
@@ -217,5 +223,26 @@ mod tests {
         );
         assert_eq!(parent(3), None);
         assert!(!context.environments[1].is_production);
+    }
+
+    #[test]
+    fn each_of_fifty_nested_environments_is_delegated_from_the_one_it_is_in() {
+        let mut assignments = Vec::new();
+        let mut subdomain = "courses".to_owned();
+        for index in 1..50 {
+            subdomain = format!("l{index}.{subdomain}");
+            assignments.push(format!("environments.{index}.name=e{index}"));
+            assignments.push(format!("environments.{index}.subdomain={subdomain}"));
+        }
+        let assignments: Vec<&str> = assignments.iter().map(String::as_str).collect();
+        let context = context(&assignments);
+        assert_eq!(context.environments.len(), 50);
+        assert_eq!(context.environments[0].dns_parent_env, None);
+        for index in 1..50 {
+            let environment = &context.environments[index];
+            let parent = &context.environments[index - 1];
+            assert_eq!(environment.dns_parent_env.as_ref(), Some(&parent.name));
+            assert_eq!(environment.dns_parent_zone, parent.domain);
+        }
     }
 }

@@ -1,4 +1,8 @@
-//! "Did you mean" suggestions: the closest known name to a misspelt one, if any is close.
+//! Words for messages about what a person typed: "did you mean" suggestions (the closest known
+//! name to a misspelt one, if any is close), and [`escape_control`], which makes a value or a
+//! name safe to echo on a terminal.
+
+use std::borrow::Cow;
 
 /// Returns the candidate closest to `input` when it is near enough to be a likely typo.
 pub(crate) fn closest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
@@ -24,30 +28,75 @@ where
         .unwrap_or_default()
 }
 
-/// Text made safe to print on a terminal: control characters (but `\n` and `\t`) and bidi
-/// overrides shown escaped, everything else unchanged.
-pub(crate) fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// `text` made safe to print on a terminal: C0 control characters other than `\n` and `\t`,
+/// DEL, C1 control characters and the bidirectional embedding, override and isolate characters
+/// (U+202A..=U+202E, U+2066..=U+2069) are shown escaped, as `\u{1b}`; everything else is kept.
+/// Borrows when there is nothing to escape.
+///
+/// A value echoed raw could set the terminal's title, clear the screen, or reorder what a
+/// person reads (issue 13).
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    let Some(first) = text.find(needs_escape) else {
+        return Cow::Borrowed(text);
     };
-    if !text.chars().any(unsafe_char) {
-        return std::borrow::Cow::Borrowed(text);
+    let mut escaped = String::with_capacity(text.len() + 16);
+    escaped.push_str(&text[..first]);
+    for character in text[first..].chars() {
+        if needs_escape(character) {
+            escaped.extend(character.escape_unicode());
+        } else {
+            escaped.push(character);
+        }
     }
-    text.chars()
-        .map(|c| {
-            if unsafe_char(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    Cow::Owned(escaped)
+}
+
+/// Whether a terminal could act on `character` rather than show it.
+fn needs_escape(character: char) -> bool {
+    match character {
+        '\n' | '\t' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(
+            escape_control("a\u{1b}]0;pwned\u{7}b"),
+            "a\\u{1b}]0;pwned\\u{7}b"
+        );
+        assert_eq!(escape_control("line\r\n"), "line\\u{d}\n");
+        assert_eq!(
+            escape_control("\u{7f}\u{85}\u{9b}"),
+            "\\u{7f}\\u{85}\\u{9b}"
+        );
+    }
+
+    #[test]
+    fn bidirectional_overrides_and_isolates_are_shown_escaped() {
+        assert_eq!(
+            escape_control("admin\u{202e}gpj.exe\u{2066}x\u{2069}"),
+            "admin\\u{202e}gpj.exe\\u{2066}x\\u{2069}"
+        );
+    }
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        for text in [
+            "",
+            "Your School",
+            "tab\tand\nnewline",
+            "École, 東京, emoji 🎓, U+200E\u{200e}",
+        ] {
+            assert!(matches!(escape_control(text), Cow::Borrowed(same) if same == text));
+        }
+    }
 
     #[test]
     fn suggests_near_names_only() {

@@ -2,8 +2,10 @@
 //! raw tree, and writing validated answers back as a commented `answers.yml`.
 
 use super::{Answers, AnswersError, ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question, show};
+use crate::suggest::escape_control;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
+use std::io::Read;
 use std::path::Path;
 
 /// The largest answers file read; anything bigger is not an answers file.
@@ -20,24 +22,83 @@ pub fn demo_defaults() -> Value {
     })
 }
 
-/// Reads an answers file (YAML or JSON) into a raw tree. Errors name the file, and the line
-/// and column of a syntax error.
+/// Reads an answers file (YAML or JSON) into a raw tree; `-` reads standard input. Errors name
+/// the file and say why (missing, a folder, not a regular file, too large, not UTF-8), or give
+/// the line and column of a syntax error.
+///
+/// A path given by the user may be a symbolic link (it is their own path), but only to a
+/// regular file: the file is opened without blocking (a FIFO would wait for a writer forever),
+/// checked on the open file, and read up to a hard limit, whatever size the file claims (files
+/// in `/proc` claim 0).
 pub fn read_file(path: &Path) -> anyhow::Result<Value> {
-    let metadata = fs_err::metadata(path)?;
-    if !metadata.is_file() {
-        anyhow::bail!("`{}` is not a file", path.display());
+    let (text, name) = if path == Path::new("-") {
+        let text = read_limited(std::io::stdin().lock()).map_err(|reason| {
+            anyhow::anyhow!("cannot read answers from standard input: {reason}")
+        })?;
+        (text, "standard input".to_owned())
+    } else {
+        let name = format!("`{}`", escape_control(&path.display().to_string()));
+        let text = read_regular_file(path)
+            .map_err(|reason| anyhow::anyhow!("cannot read the answers file {name}: {reason}"))?;
+        (text, name)
+    };
+    parse(&text).map_err(|message| anyhow::anyhow!("{name}: {message}"))
+}
+
+/// Why an answers file could not be read, in words that complete "cannot read ...: ".
+#[derive(Debug, thiserror::Error)]
+enum ReadError {
+    #[error("there is no such file")]
+    Missing,
+    #[error("it is a folder, not a file")]
+    Folder,
+    #[error("it is not a regular file (a FIFO, socket or device)")]
+    NotRegular,
+    #[error("it is larger than {MAX_ANSWERS_BYTES} bytes, the most an answers file may hold")]
+    TooLarge,
+    #[error("it is not UTF-8 text")]
+    NotUtf8,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn read_regular_file(path: &Path) -> Result<String, ReadError> {
+    let file = open_without_blocking(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => ReadError::Missing,
+        std::io::ErrorKind::IsADirectory => ReadError::Folder,
+        _ => ReadError::Io(error),
+    })?;
+    let kind = file.metadata()?.file_type();
+    if kind.is_dir() {
+        return Err(ReadError::Folder);
     }
-    if metadata.len() > MAX_ANSWERS_BYTES {
-        anyhow::bail!(
-            "`{}` is {} bytes; an answers file is at most {MAX_ANSWERS_BYTES}",
-            path.display(),
-            metadata.len()
-        );
+    if !kind.is_file() {
+        return Err(ReadError::NotRegular);
     }
-    let bytes = fs_err::read(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("`{}` is not UTF-8 text", path.display()))?;
-    parse(&text).map_err(|message| anyhow::anyhow!("`{}`: {message}", path.display()))
+    read_limited(file)
+}
+
+/// Opens `path` for reading; on unix with `O_NONBLOCK`, so that opening a FIFO returns at once
+/// (reading a regular file is not affected by the flag).
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Reads at most [`MAX_ANSWERS_BYTES`] from `reader` as UTF-8 text.
+fn read_limited(reader: impl Read) -> Result<String, ReadError> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_ANSWERS_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_ANSWERS_BYTES {
+        return Err(ReadError::TooLarge);
+    }
+    String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)
 }
 
 /// Parses answers text; the error carries the parser's line and column.
@@ -45,7 +106,9 @@ pub fn parse(text: &str) -> Result<Value, String> {
     if text.trim().is_empty() {
         return Ok(Value::Object(Map::new()));
     }
-    serde_saphyr::from_str::<Value>(text).map_err(|error| format!("not valid YAML: {error}"))
+    // The parser's message quotes the file's lines around the error: escape what it keeps.
+    serde_saphyr::from_str::<Value>(text)
+        .map_err(|error| format!("not valid YAML: {}", escape_control(&error.to_string())))
 }
 
 /// Applies one `--set KEY=VALUE`. The key is a path (`environments.0.eks_instance_type`);

@@ -7,6 +7,7 @@ pub mod load;
 pub mod questions;
 pub mod schema;
 
+use crate::suggest::escape_control;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -16,6 +17,10 @@ pub use questions::{ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question};
 
 /// Version of the answers schema this generator reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The most environments one repository holds. Each is a cluster with its own databases, so
+/// more is a mistake (or an attack: 30 000 of them once ran for minutes and aborted at 6 GB).
+pub const MAX_ENVIRONMENTS: usize = 50;
 
 /// One thing wrong with the answers: the key path (`environments.1.name`) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +44,12 @@ impl fmt::Display for AnswersError {
             if count == 1 { "" } else { "s" }
         )?;
         for problem in &self.problems {
-            write!(f, "\n  - `{}` {}", problem.key, problem.message)?;
+            write!(
+                f,
+                "\n  - `{}` {}",
+                escape_control(&problem.key),
+                escape_control(&problem.message)
+            )?;
         }
         Ok(())
     }
@@ -125,6 +135,16 @@ impl Answers {
                     message: "is empty: give at least one environment".into(),
                 });
                 vec![]
+            }
+            Some(Value::Array(items)) if items.len() > MAX_ENVIRONMENTS => {
+                // Refused before any of them is looked at: the answers stop here.
+                return Err(AnswersError::one(
+                    "environments",
+                    format!(
+                        "lists {} environments; at most {MAX_ENVIRONMENTS} are allowed",
+                        items.len()
+                    ),
+                ));
             }
             Some(Value::Array(items)) => {
                 chosen.insert("environments".into());
@@ -303,7 +323,7 @@ fn report_unknown_keys(
         if !questions.iter().any(|question| question.key == key) {
             let hint = crate::suggest::did_you_mean(key, questions.iter().map(|q| q.key));
             problems.push(Problem {
-                key: format!("{prefix}{key}"),
+                key: format!("{prefix}{}", escape_control(key)),
                 message: format!("is not a known answer{hint}"),
             });
         }
@@ -357,10 +377,11 @@ fn resolve(
     resolved
 }
 
-/// A value as the user wrote it, for messages: strings in backticks, others by kind.
+/// A value as the user wrote it, for messages: strings in backticks (control characters
+/// escaped), others by kind.
 pub(crate) fn show(value: &Value) -> String {
     match value {
-        Value::String(text) => format!("`{text}`"),
+        Value::String(text) => format!("`{}`", escape_control(text)),
         Value::Number(number) => format!("the number `{number}`"),
         Value::Bool(flag) => format!("`{flag}`"),
         other => describe(other),
@@ -462,6 +483,21 @@ mod tests {
                 "`$`",
             ),
             ("github_organization: -org", "github_organization", "hyphen"),
+            (
+                "platform_description: \"Your\\uFFFESchool\"",
+                "platform_description",
+                "U+FFFE, a Unicode non-character",
+            ),
+            (
+                "platform_description: \"Your\\eSchool\"",
+                "platform_description",
+                "U+001B, a control character",
+            ),
+            (
+                "platform_description: \"Your\\u202ESchool\"",
+                "platform_description",
+                "bidirectional",
+            ),
             ("environments: []", "environments", "at least one"),
             ("environments: prod", "environments", "list"),
             (

@@ -266,6 +266,7 @@ impl Kind {
                 _ => format!("expected a string, not {}", super::describe(value)),
             });
         };
+        check_characters(text)?;
         match self {
             Kind::Slug { max } => check_slug(text, *max),
             Kind::Text => check_text(text),
@@ -280,6 +281,38 @@ impl Kind {
             Kind::Bool | Kind::Environments => Ok(()),
         }
     }
+}
+
+/// Characters no answer may hold, whatever its kind: control characters (C0, DEL, C1; no kind
+/// takes a tab or a line break), Unicode non-characters (U+FDD0..=U+FDEF and the last two code
+/// points of every plane: invalid in interchanged text, and later refused by the checks of the
+/// rendered files, which then seemed to blame the blueprints) and the bidirectional embedding,
+/// override and isolate characters (which make text read differently from what it is).
+fn check_characters(text: &str) -> Result<(), String> {
+    let Some(bad) = text.chars().find(|&c| {
+        c.is_control()
+            || is_noncharacter(c)
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }) else {
+        return Ok(());
+    };
+    let what = if bad.is_control() {
+        "a control character"
+    } else if is_noncharacter(bad) {
+        "a Unicode non-character"
+    } else {
+        "a bidirectional formatting character"
+    };
+    Err(format!(
+        "holds U+{:04X}, {what}, which no answer may hold",
+        u32::from(bad)
+    ))
+}
+
+/// U+FDD0..=U+FDEF and U+xFFFE, U+xFFFF of every plane.
+fn is_noncharacter(c: char) -> bool {
+    let code = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&code) || (code & 0xFFFE) == 0xFFFE
 }
 
 fn check_slug(text: &str, max: usize) -> Result<(), String> {
@@ -318,7 +351,7 @@ fn check_text(text: &str) -> Result<(), String> {
     }
     if let Some(bad) = text
         .chars()
-        .find(|c| c.is_control() || matches!(c, '"' | '\\' | '$' | '{' | '}' | '`'))
+        .find(|c| matches!(c, '"' | '\\' | '$' | '{' | '}' | '`'))
     {
         return Err(format!(
             "`{}` is not allowed here (one line of text without quotes, backslashes, `$`, braces or backticks)",

@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod common;
 mod envcommon_migration;
+mod hardening_answers;
 mod hostile;
 mod pipeline_tree;
 mod properties;
