@@ -83,7 +83,8 @@ pub enum Command {
 pub struct NewArgs {
     /// The folder to create; it must not exist or be empty.
     pub dir: PathBuf,
-    /// Read the answers from this YAML file (as `openedx-devops questions` describes).
+    /// Read the answers from this YAML file (as `openedx-devops questions` describes); `-` reads
+    /// standard input.
     #[arg(long, value_name = "FILE", conflicts_with = "defaults")]
     pub answers: Option<PathBuf>,
     /// Override one answer: `--set aws_region=eu-west-2`, `--set environments.0.name=prod`.
@@ -102,7 +103,7 @@ pub struct UpdateArgs {
     /// The generated repository (default: the current folder).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// Replace the recorded answers with this file's.
+    /// Replace the recorded answers with this file's (`-`: standard input).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// Change one answer: `--set aws_region=eu-west-2`.

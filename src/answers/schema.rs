@@ -64,7 +64,7 @@ fn kind_schema(kind: &Kind) -> Value {
             "maxLength": max,
         }),
         Kind::Text => {
-            json!({ "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\"\\\\${}`\\u0000-\\u001f]+$" })
+            json!({ "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\"\\\\${}`\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ufdd0-\\ufdef\\ufffe\\uffff]+$" })
         }
         Kind::Domain => json!({
             "type": "string",
