@@ -101,7 +101,7 @@ fn environment_context(answers: &Answers, environment: &Environment) -> Environm
         subdomain: environment.subdomain.clone(),
         resource_prefix: answers.resource_prefix(environment),
         namespace: NAMESPACE.to_owned(),
-        is_production: environment.name == "prod",
+        is_production: environment.production,
         eks_instance_type: environment.eks_instance_type.clone(),
         mysql_instance_class: environment.mysql_instance_class.clone(),
         redis_node_type: environment.redis_node_type.clone(),

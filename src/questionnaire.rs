@@ -196,6 +196,7 @@ fn environment_default(question: &Question, index: usize, earlier: &[Value]) -> 
     };
     match question.key {
         "name" => Value::String(name),
+        "production" => Value::Bool(false),
         "subdomain" => Value::String(format!("{name}.{first_subdomain}")),
         _ => earlier
             .last()

@@ -80,6 +80,8 @@ pub enum MongoDb {
 pub struct Environment {
     pub name: String,
     pub subdomain: String,
+    /// Serves learners: protected, highly available, deployed on request.
+    pub production: bool,
     pub eks_instance_type: String,
     pub mysql_instance_class: String,
     pub redis_node_type: String,
@@ -126,7 +128,7 @@ impl Answers {
         };
         let mut chosen = BTreeSet::new();
         report_unknown_keys(map, QUESTIONS, "", &mut problems);
-        let top = resolve(map, QUESTIONS, "", &mut problems, &mut chosen);
+        let top = resolve(map, QUESTIONS, "", 0, &mut problems, &mut chosen);
         let environments = match map.get("environments") {
             None | Some(Value::Null) => vec![default_environment()],
             Some(Value::Array(items)) if items.is_empty() => {
@@ -272,6 +274,7 @@ fn default_environment() -> Environment {
     Environment {
         name: default("name"),
         subdomain: default("subdomain"),
+        production: true,
         eks_instance_type: default("eks_instance_type"),
         mysql_instance_class: default("mysql_instance_class"),
         redis_node_type: default("redis_node_type"),
@@ -299,7 +302,7 @@ fn environment(
     // An environment given in a list is identified by its name, chosen or not.
     chosen.insert(format!("{prefix}name"));
     report_unknown_keys(map, ENVIRONMENT_QUESTIONS, &prefix, problems);
-    let values = resolve(map, ENVIRONMENT_QUESTIONS, &prefix, problems, chosen);
+    let values = resolve(map, ENVIRONMENT_QUESTIONS, &prefix, index, problems, chosen);
     if problems.len() > before {
         return None;
     }
@@ -307,6 +310,7 @@ fn environment(
     Some(Environment {
         name: text("name"),
         subdomain: text("subdomain"),
+        production: values["production"].as_bool().unwrap_or(index == 0),
         eks_instance_type: text("eks_instance_type"),
         mysql_instance_class: text("mysql_instance_class"),
         redis_node_type: text("redis_node_type"),
@@ -335,6 +339,7 @@ fn resolve(
     map: &Map<String, Value>,
     questions: &[Question],
     prefix: &str,
+    environment: usize,
     problems: &mut Vec<Problem>,
     chosen: &mut BTreeSet<String>,
 ) -> Map<String, Value> {
@@ -353,7 +358,7 @@ fn resolve(
                     });
                     continue;
                 }
-                match question.default_value(&resolved) {
+                match question.default_for(&resolved, environment) {
                     // Derived from an answer that is itself missing: that one is reported.
                     Value::Null => continue,
                     value => value,
@@ -585,6 +590,33 @@ mod tests {
     fn a_list_at_the_top_is_refused() {
         let error = Answers::validate(&yaml("- a\n- b")).unwrap_err();
         assert!(error.to_string().contains("mapping"), "{error}");
+    }
+
+    #[test]
+    fn production_is_an_answer_not_a_name() {
+        // Pins the bug where only an environment named `prod` got deletion protection,
+        // Multi-AZ and manual deploys: `production` or `live` silently got none.
+        let mut raw = yaml(MINIMAL);
+        raw["environments"] = yaml(
+            "[{name: live, subdomain: learn}, {name: qa, subdomain: qa-learn}, {name: prod, subdomain: other}]",
+        );
+        let answers = Answers::validate(&raw).unwrap();
+        let production: Vec<bool> = answers.environments.iter().map(|e| e.production).collect();
+        assert_eq!(production, [true, false, false]);
+        raw["environments"][1]["production"] = serde_json::Value::Bool(true);
+        raw["environments"][0]["production"] = serde_json::Value::Bool(false);
+        let answers = Answers::validate(&raw).unwrap();
+        let production: Vec<bool> = answers.environments.iter().map(|e| e.production).collect();
+        assert_eq!(production, [false, true, false]);
+        raw["environments"][1]["production"] = serde_json::Value::String("yes".into());
+        let error = Answers::validate(&raw).unwrap_err();
+        assert!(
+            error
+                .problems
+                .iter()
+                .any(|problem| problem.key == "environments.1.production"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub enum DefaultValue {
     SameAs(&'static str),
     /// One `prod` environment with the environment questions' defaults.
     OneEnvironment,
+    /// `true` for the first environment, `false` for the others.
+    FirstEnvironment,
 }
 
 /// One question of the table.
@@ -167,7 +169,7 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
         default: DefaultValue::Text("prod"),
         required: false,
         group: "environments",
-        help: "the environment's name, part of resource names (`prod` also turns on deletion protection)",
+        help: "the environment's name, part of resource names and hosts (the name carries no meaning: `production` decides)",
     },
     Question {
         key: "subdomain",
@@ -176,6 +178,14 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
         required: false,
         group: "environments",
         help: "DNS labels before the root domain: the LMS is at `<subdomain>.<root_domain>`, Studio at `studio.<subdomain>.<root_domain>`",
+    },
+    Question {
+        key: "production",
+        kind: Kind::Bool,
+        default: DefaultValue::FirstEnvironment,
+        required: false,
+        group: "environments",
+        help: "whether this environment serves learners: deletion protection, Multi-AZ databases, a NAT gateway per zone, longer backups, and deploys only when someone asks (default: the first environment only)",
     },
     Question {
         key: "eks_instance_type",
@@ -204,9 +214,16 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
 ];
 
 impl Question {
-    /// The default as a value, given the values already resolved (for `SameAs`).
+    /// The default as a value, given the values already resolved (for `SameAs`), for a
+    /// top-level question or the first environment.
     pub(crate) fn default_value(&self, resolved: &Map<String, Value>) -> Value {
+        self.default_for(resolved, 0)
+    }
+
+    /// The default as a value for the environment at `environment` (its index in the list).
+    pub(crate) fn default_for(&self, resolved: &Map<String, Value>, environment: usize) -> Value {
         match self.default {
+            DefaultValue::FirstEnvironment => Value::Bool(environment == 0),
             DefaultValue::None => Value::Null,
             DefaultValue::Text(text) => Value::String(text.to_owned()),
             DefaultValue::Bool(flag) => Value::Bool(flag),
@@ -222,6 +239,9 @@ impl Question {
             DefaultValue::Bool(flag) => Some(flag.to_string()),
             DefaultValue::SameAs(key) => Some(format!("the value of `{key}`")),
             DefaultValue::OneEnvironment => Some("one `prod` environment".into()),
+            DefaultValue::FirstEnvironment => {
+                Some("true for the first environment, false for the others".into())
+            }
             DefaultValue::None => None,
         }
     }

@@ -110,8 +110,13 @@ fn gather_answers(
             Some(record.answers_text.as_str()),
         ),
     };
-    let answers = load::settle(raw, &options.set)?;
     let mut notes = Vec::new();
+    let mut raw = raw;
+    if let Some(text) = source_text {
+        notes.extend(carry_production(&mut raw, text));
+    }
+    let migrated = !notes.is_empty();
+    let answers = load::settle(raw, &options.set)?;
     if let Some(text) = source_text {
         let raw_full = answers.to_raw();
         for question in QUESTIONS {
@@ -126,14 +131,70 @@ fn gather_answers(
     }
     // Keep the user's own text (comments, order) unless the answers changed.
     let text = match source_text {
-        Some(text) if options.set.is_empty() && notes.is_empty() => text.to_owned(),
+        Some(text) if options.set.is_empty() && notes.is_empty() && !migrated => text.to_owned(),
         _ => load::to_yaml(&answers),
     };
     Ok((answers, text, notes))
 }
 
+/// Answers recorded before `environments[].production` existed meant production by the name
+/// `prod`: each environment gets that value written down, so an update changes no protection,
+/// availability or deployment of any environment. Returns a note per environment.
+fn carry_production(raw: &mut serde_json::Value, text: &str) -> Vec<String> {
+    if text.contains("production:") {
+        return Vec::new();
+    }
+    let Some(environments) = raw
+        .get_mut("environments")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        // The one default environment is `prod`, and the first: production either way.
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    for (index, environment) in environments.iter_mut().enumerate() {
+        let Some(map) = environment.as_object_mut() else {
+            continue;
+        };
+        let name = map
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("prod")
+            .to_owned();
+        let production = name == "prod";
+        map.insert("production".into(), serde_json::Value::Bool(production));
+        notes.push(format!(
+            "new answer `environments.{index}.production` is `{production}` for `{name}`, as its name meant before; change it in `{}` if that is not what you want",
+            record::ANSWERS_PATH
+        ));
+    }
+    notes
+}
+
 fn keep_answers_text(tree: &mut RenderedTree, text: String) {
     if let Some(file) = tree.get_mut(record::ANSWERS_PATH) {
         file.contents = text.into_bytes();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_from_before_the_production_question_keep_what_the_name_meant() {
+        // `prod` second: the old generator made it production by its name; the new default
+        // (the first environment) would have turned its protection off.
+        let text = "platform_name: a\nenvironments:\n  - name: dev\n  - name: prod\n";
+        let mut raw: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+        let notes = carry_production(&mut raw, text);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(raw["environments"][0]["production"], false);
+        assert_eq!(raw["environments"][1]["production"], true);
+        // Answers that know the question are left alone.
+        let text = "environments:\n  - name: live\n#     production: true\n";
+        let mut raw: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+        assert!(carry_production(&mut raw, text).is_empty());
+        assert!(raw["environments"][0].get("production").is_none());
     }
 }

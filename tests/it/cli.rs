@@ -228,7 +228,7 @@ fn questions_lists_every_key_with_its_default() {
             .assert()
             .success(),
     );
-    assert_eq!(rows.as_array().unwrap().len(), 17);
+    assert_eq!(rows.as_array().unwrap().len(), 18);
 }
 
 #[test]

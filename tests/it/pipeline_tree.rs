@@ -558,3 +558,27 @@ fn plugin_secrets_map_and_scripts_follow_the_answers() {
         );
     }
 }
+
+#[test]
+fn production_follows_the_answer_whatever_the_name() {
+    // Was: only `prod` was production; `live` got no deletion protection and auto-deploys.
+    let text = "platform_name: lake\nroot_domain: lake.edu\naws_region: eu-west-1\naws_account_id: \"123456789012\"\nenvironments:\n  - name: live\n    subdomain: learn\n  - name: qa\n    subdomain: qa-learn\n";
+    let tree = crate::common::render(text);
+    let live = &tree["terraform/environments/live/env.hcl"];
+    let qa = &tree["terraform/environments/qa/env.hcl"];
+    assert!(live.contains("is_production   = true"), "{live}");
+    assert!(
+        live.contains("mysql_deletion_protection   = true"),
+        "{live}"
+    );
+    assert!(qa.contains("is_production   = false"), "{qa}");
+    assert!(qa.contains("mysql_multi_az              = false"), "{qa}");
+    let deploy_live = &tree[".github/workflows/deploy-live.yml"];
+    let deploy_qa = &tree[".github/workflows/deploy-qa.yml"];
+    // Production deploys only when someone asks; the others follow every build of main.
+    assert!(
+        !deploy_live.contains("\n  workflow_run:\n"),
+        "{deploy_live}"
+    );
+    assert!(deploy_qa.contains("\n  workflow_run:\n"), "{deploy_qa}");
+}

@@ -58,6 +58,7 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
         for (prompt, reply) in [
             ("the environment's name", name),
             ("DNS labels before", ""),
+            ("whether this environment serves learners", ""),
             ("worker nodes", ""),
             ("MySQL 8.4", ""),
             ("Redis-compatible", ""),
