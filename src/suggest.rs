@@ -51,6 +51,22 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
+/// [`escape_control`] for text that must stay on one line (a file name in a report): a newline
+/// or tab in it is shown escaped too, so a crafted name cannot forge a line of output.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\t']) {
+        return escape_control(text);
+    }
+    let joined: String = text
+        .chars()
+        .map(|character| match character {
+            '\n' | '\t' => character.escape_unicode().to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    Cow::Owned(escape_control(&joined).into_owned())
+}
+
 /// Whether a terminal could act on `character` rather than show it.
 fn needs_escape(character: char) -> bool {
     match character {

@@ -35,7 +35,11 @@ pub fn text(plan: &Plan, done: Done) -> String {
         if matches!(file.action, Action::Unchanged) {
             continue;
         }
-        out.push_str(&format!("  {:<14} {}\n", file.action.label(), file.path));
+        out.push_str(&format!(
+            "  {:<14} {}\n",
+            file.action.label(),
+            crate::suggest::escape_line(&file.path)
+        ));
         if let Some(note) = &file.note {
             out.push_str(&format!("  {:<14}   {note}\n", ""));
         }

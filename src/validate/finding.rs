@@ -154,7 +154,7 @@ fn write_location(
     line: Option<usize>,
     column: Option<usize>,
 ) -> fmt::Result {
-    write!(f, "{path}")?;
+    write!(f, "{}", crate::suggest::escape_line(path))?;
     if let Some(line) = line {
         write!(f, ":{line}")?;
         if let Some(column) = column {

@@ -201,6 +201,20 @@ fn control_characters_in_file_names_are_escaped_in_findings() {
         "{text:?}"
     );
     assert!(text.contains("\\u{1b}"), "{text}");
+    // A newline in a name cannot forge a finding of its own (tried beyond the list).
+    let repo = self::repo();
+    repo.write(
+        "terraform/x\nterraform/global.hcl:1:1: error: FORGED/y.tf",
+        "a =\n",
+    );
+    let output = repo.run(["check"]).code(1).get_output().stdout.clone();
+    let text = String::from_utf8(output).unwrap();
+    assert!(
+        !text
+            .lines()
+            .any(|line| line.starts_with("terraform/global.hcl:1:1: error: FORGED")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -250,4 +264,22 @@ fn free_text_cannot_hide_the_generated_readme() {
         readme.starts_with("# Lake &lt;\\!-- School: Open edX on AWS\n"),
         "{readme}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_generated_file_hard_linked_to_a_file_outside_is_replaced_not_written_through() {
+    // Tried beyond the list: `update` replaces files by rename, so a hard link in a
+    // clone cannot make it write into the file the link shares.
+    let repo = repo();
+    let outside = repo.write_beside("outside.txt", "mine\n");
+    let inside = repo.path().join("terraform/environments/prod/env.hcl");
+    fs_err::remove_file(&inside).unwrap();
+    std::fs::hard_link(&outside, &inside).unwrap();
+    repo.run([
+        "update",
+        "--set",
+        "environments.0.eks_instance_type=t3.2xlarge",
+    ]);
+    assert_eq!(fs_err::read_to_string(&outside).unwrap(), "mine\n");
 }
