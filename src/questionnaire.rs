@@ -129,7 +129,9 @@ fn ask_question(
             }
             _ => {
                 let text = prompter.input(key, question.key, suggested.as_str())?;
-                Value::String(text.trim().to_owned())
+                question
+                    .kind
+                    .normalize(Value::String(text.trim().to_owned()))
             }
         };
         match question.kind.check(&value) {

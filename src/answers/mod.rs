@@ -366,7 +366,7 @@ fn resolve(
             }
             Some(given) => {
                 chosen.insert(key_path.clone());
-                given.clone()
+                question.kind.normalize(given.clone())
             }
         };
         match question.kind.check(&value) {

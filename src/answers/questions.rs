@@ -109,7 +109,7 @@ pub const QUESTIONS: &[Question] = &[
         default: DefaultValue::None,
         required: true,
         group: "aws",
-        help: "the 12-digit id of the AWS account, as a quoted string",
+        help: "the 12-digit id of the AWS account: `123456789012`, or `1234-5678-9012` as the AWS console shows it (in a YAML file, quote it: `\"012345678901\"`)",
     },
     Question {
         key: "github_organization",
@@ -264,6 +264,36 @@ impl Kind {
             Kind::Choice(choices) => Some(choices),
             Kind::Bool => Some(&["true", "false"]),
             _ => None,
+        }
+    }
+
+    /// The value in its one recorded form, where a kind accepts several: an account id typed
+    /// quoted (`"123456789012"`) or as the AWS console shows it (`1234-5678-9012`) becomes its
+    /// 12 digits. Anything else is returned as it is, for [`Kind::check`] to judge.
+    pub fn normalize(&self, value: Value) -> Value {
+        let Kind::AccountId = self else {
+            return value;
+        };
+        let Some(text) = value.as_str() else {
+            return value;
+        };
+        let trimmed = text.trim();
+        let unquoted = ['"', '\'']
+            .iter()
+            .find_map(|quote| {
+                trimmed
+                    .strip_prefix(*quote)
+                    .and_then(|rest| rest.strip_suffix(*quote))
+            })
+            .unwrap_or(trimmed);
+        let digits: String = unquoted
+            .chars()
+            .filter(|c| !matches!(c, '-' | ' '))
+            .collect();
+        if digits.len() == 12 && digits.chars().all(|c| c.is_ascii_digit()) {
+            Value::String(digits)
+        } else {
+            value
         }
     }
 
@@ -505,6 +535,27 @@ fn quote_list(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_id_is_taken_as_typed_and_stored_as_twelve_digits() {
+        // Pins the bug where the help said "quoted string" but a quoted id typed at the prompt,
+        // and the console's `1234-5678-9012`, were refused.
+        for typed in [
+            "123456789012",
+            "\"123456789012\"",
+            "'123456789012'",
+            "1234-5678-9012",
+            " 1234 5678 9012 ",
+        ] {
+            let value = Kind::AccountId.normalize(Value::String(typed.into()));
+            assert_eq!(value, Value::String("123456789012".into()), "{typed:?}");
+            assert!(Kind::AccountId.check(&value).is_ok(), "{typed:?}");
+        }
+        for wrong in ["1234-5678-901", "12345678901a", "\"123456789012"] {
+            let value = Kind::AccountId.normalize(Value::String(wrong.into()));
+            assert!(Kind::AccountId.check(&value).is_err(), "{wrong:?}");
+        }
+    }
 
     #[test]
     fn keys_are_unique_and_defaults_precede_their_use() {

@@ -77,7 +77,9 @@ fn kind_schema(kind: &Kind) -> Value {
             "pattern": format!("^(?:{LABEL}\\.)*{LABEL}$"),
         }),
         Kind::Region => json!({ "type": "string", "enum": REGIONS }),
-        Kind::AccountId => json!({ "type": "string", "pattern": "^[0-9]{12}$" }),
+        Kind::AccountId => {
+            json!({ "type": "string", "pattern": "^ *[0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4} *$" })
+        }
         Kind::GithubOwner => json!({
             "type": "string",
             "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$",
