@@ -180,7 +180,7 @@ fn ask_environments(
     }
 }
 
-/// Defaults for the n-th environment: `prod` on `courses`, then `dev` on `dev.courses`, ...
+/// Defaults for the n-th environment: `prod` on `courses`, then `dev` on `dev-courses`, ...
 fn environment_default(question: &Question, index: usize, earlier: &[Value]) -> Value {
     let base = question.default_value(&Map::new());
     if index == 0 {
@@ -199,7 +199,17 @@ fn environment_default(question: &Question, index: usize, earlier: &[Value]) -> 
     match question.key {
         "name" => Value::String(name),
         "production" => Value::Bool(false),
-        "subdomain" => Value::String(format!("{name}.{first_subdomain}")),
+        "subdomain" => {
+            let taken = earlier
+                .iter()
+                .filter_map(|other| other["subdomain"].as_str().map(str::to_owned))
+                .collect();
+            Value::String(crate::answers::sibling_subdomain(
+                &name,
+                &first_subdomain,
+                &taken,
+            ))
+        }
         _ => earlier
             .last()
             .map(|last| last[question.key].clone())
@@ -481,7 +491,7 @@ mod tests {
         assert!(!answers.spot_instances && answers.bastion);
         assert_eq!(answers.environments.len(), 2);
         assert_eq!(answers.environments[1].name, "dev");
-        assert_eq!(answers.environments[1].subdomain, "dev.courses");
+        assert_eq!(answers.environments[1].subdomain, "dev-courses");
         assert_eq!(answers.environments[1].eks_instance_type, "m7i.xlarge");
         assert!(
             !answers.chosen.contains("platform_region"),
@@ -492,7 +502,7 @@ mod tests {
             prompter
                 .notes
                 .iter()
-                .any(|note| note.contains("https://studio.dev.courses.state.edu"))
+                .any(|note| note.contains("https://studio.dev-courses.state.edu"))
         );
     }
 

@@ -150,13 +150,15 @@ impl Answers {
             }
             Some(Value::Array(items)) => {
                 chosen.insert("environments".into());
-                items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(index, item)| {
-                        environment(item, index, &mut problems, &mut chosen)
-                    })
-                    .collect()
+                let mut environments: Vec<Environment> = Vec::new();
+                for (index, item) in items.iter().enumerate() {
+                    let item = with_sibling_subdomain(item, index, items);
+                    if let Some(environment) = environment(&item, index, &mut problems, &mut chosen)
+                    {
+                        environments.push(environment);
+                    }
+                }
+                environments
             }
             Some(other) => {
                 problems.push(Problem {
@@ -244,6 +246,31 @@ impl Answers {
         }
     }
 
+    /// What works but deserves a word: a non-production environment whose host sits under a
+    /// production environment's domain receives that environment's cookies.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (index, environment) in self.environments.iter().enumerate() {
+            if environment.production {
+                continue;
+            }
+            let domain = self.environment_domain(environment);
+            for production in self.environments.iter().filter(|other| other.production) {
+                let parent = self.environment_domain(production);
+                if domain.ends_with(&format!(".{parent}")) {
+                    warnings.push(format!(
+                        "`environments.{index}.subdomain` puts `{}` under the production environment `{}` (`{parent}`): browsers send production's session and JWT cookies to `{domain}`; a sibling such as `{}-{}` keeps them apart",
+                        environment.name,
+                        production.name,
+                        environment.name,
+                        production.subdomain
+                    ));
+                }
+            }
+        }
+        warnings
+    }
+
     /// The LMS host of an environment, e.g. `courses.yourschool.edu`.
     pub fn environment_domain(&self, environment: &Environment) -> String {
         format!("{}.{}", environment.subdomain, self.root_domain)
@@ -279,6 +306,63 @@ fn default_environment() -> Environment {
         mysql_instance_class: default("mysql_instance_class"),
         redis_node_type: default("redis_node_type"),
     }
+}
+
+/// An environment after the first that names no subdomain gets a free sibling of the first
+/// one's: `dev` beside `courses` is `dev-courses`. A sibling, not `dev.courses`: a host under
+/// production's domain would receive production's session and JWT cookies.
+fn with_sibling_subdomain(item: &Value, index: usize, items: &[Value]) -> Value {
+    let mut item = item.clone();
+    let Some(map) = item.as_object_mut() else {
+        return item;
+    };
+    if index == 0 || map.get("subdomain").is_some_and(|value| !value.is_null()) {
+        return item;
+    }
+    let subdomain_of = |other: &Value| {
+        other
+            .get("subdomain")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let first = items
+        .first()
+        .and_then(subdomain_of)
+        .unwrap_or_else(|| "courses".to_owned());
+    let name = map
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("env")
+        .to_owned();
+    let taken: BTreeSet<String> = items.iter().filter_map(subdomain_of).collect();
+    let subdomain = sibling_subdomain(&name, &first, &taken);
+    map.insert("subdomain".into(), Value::String(subdomain));
+    item
+}
+
+/// `<name>-<first>`, or with a number when that is taken.
+pub(crate) fn sibling_subdomain(name: &str, first: &str, taken: &BTreeSet<String>) -> String {
+    let (label, rest) = first
+        .split_once('.')
+        .map_or((first, ""), |(label, rest)| (label, rest));
+    let with = |suffix: String| {
+        let label = format!("{name}-{label}{suffix}");
+        if rest.is_empty() {
+            label
+        } else {
+            format!("{label}.{rest}")
+        }
+    };
+    (1..)
+        .map(|n| {
+            with(if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            })
+        })
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_default()
 }
 
 fn environment(
@@ -541,7 +625,7 @@ mod tests {
                 "unique",
             ),
             (
-                "environments: [{name: prod}, {name: dev}]",
+                "environments: [{name: prod}, {name: dev, subdomain: courses}]",
                 "environments.1.subdomain",
                 "own host",
             ),
@@ -590,6 +674,36 @@ mod tests {
     fn a_list_at_the_top_is_refused() {
         let error = Answers::validate(&yaml("- a\n- b")).unwrap_err();
         assert!(error.to_string().contains("mapping"), "{error}");
+    }
+
+    #[test]
+    fn an_environment_named_by_set_gets_a_free_sibling_subdomain() {
+        // Pins the bug where `--set environments.1.name=dev` failed (it took `courses`, already
+        // used) and a third environment landed on the first one's host.
+        let mut raw = yaml(MINIMAL);
+        raw["environments"] = yaml(
+            "[{name: prod, subdomain: learn}, {name: staging}, {name: dev, subdomain: staging-learn}, {name: qa}]",
+        );
+        let answers = Answers::validate(&raw).unwrap();
+        let subdomains: Vec<&str> = answers
+            .environments
+            .iter()
+            .map(|e| e.subdomain.as_str())
+            .collect();
+        assert_eq!(
+            subdomains,
+            ["learn", "staging-learn-2", "staging-learn", "qa-learn"]
+        );
+        assert!(answers.warnings().is_empty());
+        // Nesting under production stays possible, with a warning that says why not.
+        raw["environments"] =
+            yaml("[{name: prod, subdomain: learn}, {name: dev, subdomain: dev.learn}]");
+        let warnings = Answers::validate(&raw).unwrap().warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("production's session and JWT cookies"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

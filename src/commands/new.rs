@@ -18,6 +18,9 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> anyhow::Result<Outcome
     };
     let tree = crate::generate::generate(&answers, &blueprints)?;
     crate::write::write_new(&args.dir, &tree)?;
+    for warning in answers.warnings() {
+        super::note(&warning);
+    }
     // Styled text (colours on a terminal): written as it is; its values are escaped in it.
     out.write_all(created(args, &answers, &tree).as_bytes())
         .map_err(super::output_error)?;

@@ -48,6 +48,7 @@ pub fn prepare(options: &Options) -> anyhow::Result<Plan> {
     let disk = read::read(root, &record, &theirs)?;
     let mut plan = plan::plan(&record, &disk, &theirs);
     plan.notes.extend(notes);
+    plan.notes.extend(answers.warnings());
     Ok(plan)
 }
 

@@ -333,3 +333,20 @@ fn an_account_id_in_the_consoles_form_is_recorded_as_twelve_digits() {
             .contains("aws_account_id: \"123456789012\"")
     );
 }
+
+#[test]
+fn an_environment_added_by_set_takes_a_free_sibling_host() {
+    // Was: `new X --defaults --set environments.1.name=dev` failed (`courses` taken), and
+    // `update --set environments.1.name=staging` put staging on the first one's host.
+    let repo = Repo::new().set("environments.1.name=dev").generate();
+    let answers = repo.read(".openedx-devops/answers.yml");
+    assert!(answers.contains("subdomain: \"dev-courses\""), "{answers}");
+    let repo = Repo::new()
+        .answers(example("minimal"))
+        .set("environments.0.subdomain=learn")
+        .generate();
+    repo.run(["update", "--set", "environments.1.name=staging"])
+        .success();
+    let config = repo.read("ci/tutor-deploy/environments/staging/config.yml");
+    assert!(config.contains("staging-learn."), "{config}");
+}

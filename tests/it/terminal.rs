@@ -71,7 +71,7 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
     environment(&mut session, "dev");
     reply_to(&mut session, "Add another environment?", "n", true);
     session
-        .exp_string("https://studio.dev.courses.lakeschool.edu")
+        .exp_string("https://studio.dev-courses.lakeschool.edu")
         .unwrap();
     reply_to(
         &mut session,
@@ -92,7 +92,7 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
         "{answers}"
     );
     assert!(answers.contains("bastion: false"), "{answers}");
-    assert!(answers.contains("subdomain: \"dev.courses\""), "{answers}");
+    assert!(answers.contains("subdomain: \"dev-courses\""), "{answers}");
     assert!(
         scratch
             .path()
