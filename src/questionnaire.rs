@@ -85,8 +85,10 @@ fn ask_once(prompter: &mut dyn Prompter, known: &Map<String, Value>) -> anyhow::
             .cloned()
             .unwrap_or_else(|| question.default_value(&answers));
         let value = ask_question(prompter, question.key, question, &suggested)?;
+        // Only what differs from the default is recorded: a default stays a commented line in
+        // answers.yml that follows the generator's defaults on `update`.
         let is_default = !question.required && value == question.default_value(&answers);
-        if !is_default || known.contains_key(question.key) {
+        if !is_default {
             answers.insert(question.key.to_owned(), value);
         }
     }
@@ -150,39 +152,61 @@ fn ask_environments(
     known: Option<&Value>,
 ) -> anyhow::Result<Vec<Value>> {
     let known: Vec<Value> = known.and_then(Value::as_array).cloned().unwrap_or_default();
-    let mut environments: Vec<Value> = Vec::new();
+    // Every value of the environments so far (for defaults and clashes), and what is recorded.
+    let mut full: Vec<Value> = Vec::new();
+    let mut recorded: Vec<Value> = Vec::new();
     loop {
-        let index = environments.len();
+        let index = full.len();
         prompter.note(&format!("-- environment {} --", index + 1));
         let previous = known.get(index).and_then(Value::as_object);
         let mut environment = Map::new();
+        let mut kept = Map::new();
         for question in ENVIRONMENT_QUESTIONS {
             let key = format!("environments.{index}.{}", question.key);
+            let derived = environment_default(question, index, &full, &environment);
             let suggested = previous
                 .and_then(|map| map.get(question.key))
                 .cloned()
-                .unwrap_or_else(|| environment_default(question, index, &environments));
+                .unwrap_or_else(|| derived.clone());
             let value = loop {
                 let value = ask_question(prompter, &key, question, &suggested)?;
-                if let Some(message) = clash(question.key, &value, &environments) {
+                if let Some(message) = clash(question.key, &value, &full) {
                     prompter.error(&message);
                     continue;
                 }
                 break value;
             };
+            // The name identifies the environment; the rest is recorded when it differs from
+            // what `Answers::validate` would derive anyway.
+            let answers_default = if question.key == "subdomain" && index > 0 {
+                derived
+            } else {
+                question.default_for(&Map::new(), index)
+            };
+            if question.key == "name" || value != answers_default {
+                kept.insert(question.key.to_owned(), value.clone());
+            }
             environment.insert(question.key.to_owned(), value);
         }
-        environments.push(Value::Object(environment));
-        let more_known = known.len() > environments.len();
+        full.push(Value::Object(environment));
+        recorded.push(Value::Object(kept));
+        let more_known = known.len() > full.len();
         if !prompter.confirm(ADD_ENVIRONMENT, "Add another environment?", more_known)? {
-            return Ok(environments);
+            return Ok(recorded);
         }
     }
 }
 
-/// Defaults for the n-th environment: `prod` on `courses`, then `dev` on `dev-courses`, ...
-fn environment_default(question: &Question, index: usize, earlier: &[Value]) -> Value {
-    let base = question.default_value(&Map::new());
+/// Defaults for the n-th environment: `prod` on `courses`, then `dev` on `dev-courses`
+/// (a free sibling of the first one's host, named after the name just given), ...; the first
+/// only is production; the sizes follow the environment before.
+fn environment_default(
+    question: &Question,
+    index: usize,
+    earlier: &[Value],
+    this: &Map<String, Value>,
+) -> Value {
+    let base = question.default_for(&Map::new(), index);
     if index == 0 {
         return base;
     }
@@ -191,21 +215,25 @@ fn environment_default(question: &Question, index: usize, earlier: &[Value]) -> 
         .and_then(|first| first["subdomain"].as_str())
         .unwrap_or("courses")
         .to_owned();
-    let name = match index {
+    let default_name = match index {
         1 => "dev".to_owned(),
         2 => "staging".to_owned(),
         n => format!("env{n}"),
     };
     match question.key {
-        "name" => Value::String(name),
+        "name" => Value::String(default_name),
         "production" => Value::Bool(false),
         "subdomain" => {
+            let name = this
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or(&default_name);
             let taken = earlier
                 .iter()
                 .filter_map(|other| other["subdomain"].as_str().map(str::to_owned))
                 .collect();
             Value::String(crate::answers::sibling_subdomain(
-                &name,
+                name,
                 &first_subdomain,
                 &taken,
             ))
@@ -464,6 +492,49 @@ mod tests {
         let mut prompter = ScriptedPrompter::new(script);
         let raw = ask(&mut prompter, &Value::Null).expect("questionnaire completes");
         (Answers::validate(&raw).unwrap(), prompter)
+    }
+
+    #[test]
+    fn only_answers_that_differ_from_the_defaults_are_recorded() {
+        // Pins the bug where every accepted default was written into answers.yml as a value,
+        // so those settings stopped following the generator's defaults on `update`.
+        let mut prompter = ScriptedPrompter::new(&[
+            ("platform_name", &["lake"]),
+            ("root_domain", &["lake.edu"]),
+            ("aws_region", &["eu-west-1"]),
+            ("aws_account_id", &["210987654321"]),
+            ("add_environment", &["y", "n"]),
+            ("environments.1.name", &["qa"]),
+            ("environments.1.eks_instance_type", &["t3.xlarge"]),
+        ]);
+        let raw = ask(&mut prompter, &Value::Null).unwrap();
+        let keys: Vec<&str> = raw
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "aws_account_id",
+                "aws_region",
+                "environments",
+                "platform_name",
+                "root_domain"
+            ]
+        );
+        assert_eq!(raw["environments"][0], serde_json::json!({"name": "prod"}));
+        assert_eq!(
+            raw["environments"][1],
+            serde_json::json!({"name": "qa", "eks_instance_type": "t3.xlarge"})
+        );
+        let answers = Answers::validate(&raw).unwrap();
+        assert_eq!(answers.environments[1].subdomain, "qa-courses");
+        assert!(!answers.environments[1].production);
+        let yaml = crate::answers::load::to_yaml(&answers);
+        assert!(yaml.contains("# platform_region: "), "{yaml}");
+        assert!(yaml.contains("# mongodb: "), "{yaml}");
     }
 
     #[test]
