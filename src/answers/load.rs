@@ -258,6 +258,85 @@ fn scalar(value: &Value) -> String {
     }
 }
 
+/// `answers.yml` with `--set` assignments written into its own text, comments and order kept:
+/// the line of the key (or its commented default) gets the new value, a key an environment
+/// lacks is added under its first line, a new environment is appended. `None` when the text is
+/// not laid out the way this can edit safely; the caller then writes the answers anew. The
+/// caller checks the result reads back as the same answers.
+pub fn set_in_text(text: &str, assignments: &[String]) -> Option<String> {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    for assignment in assignments {
+        let (path, value) = assignment.split_once('=')?;
+        let segments: Vec<&str> = path.trim().split('.').collect();
+        let question = QUESTIONS
+            .iter()
+            .find(|question| question.key == segments[0])?;
+        match segments.as_slice() {
+            [key] if !matches!(question.kind, Kind::Environments) => {
+                let line = format!("{key}: {}", scalar(&typed(question, value)));
+                let at = lines.iter().position(|candidate| {
+                    candidate.starts_with(&format!("{key}:"))
+                        || candidate.starts_with(&format!("# {key}:"))
+                })?;
+                lines[at] = line;
+            }
+            ["environments", index, key] => {
+                let index: usize = index.parse().ok()?;
+                let question = ENVIRONMENT_QUESTIONS
+                    .iter()
+                    .find(|question| question.key == *key)?;
+                let value = scalar(&typed(question, value));
+                set_environment_key(&mut lines, index, key, &value)?;
+            }
+            _ => return None,
+        }
+    }
+    let mut edited = lines.join("\n");
+    edited.push('\n');
+    Some(edited)
+}
+
+/// Sets `key` of the environment at `index` in answers.yml lines laid out as `to_yaml` writes
+/// them (`environments:`, items opened by `  - `, keys indented by four spaces).
+fn set_environment_key(
+    lines: &mut Vec<String>,
+    index: usize,
+    key: &str,
+    value: &str,
+) -> Option<()> {
+    let start = lines.iter().position(|line| line == "environments:")?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|line| !(line.starts_with("  ") || line.starts_with("#   ") || line.is_empty()))
+        .map_or(lines.len(), |offset| start + 1 + offset);
+    let items: Vec<usize> = (start + 1..end)
+        .filter(|&at| lines[at].starts_with("  - "))
+        .collect();
+    if index == items.len() {
+        lines.insert(end, format!("  - {key}: {value}"));
+        return Some(());
+    }
+    let item = *items.get(index)?;
+    let item_end = items.get(index + 1).copied().unwrap_or(end);
+    let matches = |line: &str| {
+        [
+            format!("  - {key}:"),
+            format!("    {key}:"),
+            format!("#     {key}:"),
+            format!("#   - {key}:"),
+        ]
+        .iter()
+        .any(|prefix| line.starts_with(prefix.as_str()))
+    };
+    match (item..item_end).find(|&at| matches(&lines[at])) {
+        Some(at) if lines[at].starts_with("  - ") => lines[at] = format!("  - {key}: {value}"),
+        Some(at) if lines[at].starts_with("#   - ") => return None,
+        Some(at) => lines[at] = format!("    {key}: {value}"),
+        None => lines.insert(item + 1, format!("    {key}: {value}")),
+    }
+    Some(())
+}
+
 /// The steps every source of answers ends with: drop the recorded schema version, apply the
 /// `--set` assignments in order, validate.
 pub fn settle(mut raw: Value, assignments: &[String]) -> Result<Answers, AnswersError> {

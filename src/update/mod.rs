@@ -130,12 +130,24 @@ fn gather_answers(
             }
         }
     }
-    // Keep the user's own text (comments, order) unless the answers changed.
+    // Keep the user's own text (comments, order): as it is when the answers did not change, with
+    // the `--set` values written into it when that reads back as the same answers.
     let text = match source_text {
         Some(text) if options.set.is_empty() && notes.is_empty() && !migrated => text.to_owned(),
+        Some(text) if notes.is_empty() && !migrated => load::set_in_text(text, &options.set)
+            .filter(|edited| reads_back_as(edited, &answers))
+            .unwrap_or_else(|| load::to_yaml(&answers)),
         _ => load::to_yaml(&answers),
     };
     Ok((answers, text, notes))
+}
+
+/// Whether an edited answers text validates to exactly these answers.
+fn reads_back_as(text: &str, answers: &Answers) -> bool {
+    load::parse(text)
+        .ok()
+        .and_then(|raw| load::settle(raw, &[]).ok())
+        .is_some_and(|read| read == *answers)
 }
 
 /// Answers recorded before `environments[].production` existed meant production by the name

@@ -449,3 +449,47 @@ fn untrusted_files_are_refused_with_exit_2_and_nothing_written() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("base.json.gz"), "{text}");
 }
+
+#[test]
+fn update_set_edits_the_answers_in_place_keeping_comments() {
+    // Was: `update --set` rewrote answers.yml and dropped the comments a user wrote.
+    let repo = Repo::new().answers(common::example("seed-like")).generate();
+    let text = repo.read(".openedx-devops/answers.yml");
+    let commented = text.replacen(
+        "\nenvironments:\n",
+        "\n# Sizes agreed with finance in March.\nenvironments:\n",
+        1,
+    );
+    repo.write(".openedx-devops/answers.yml", &commented);
+    repo.run([
+        "update",
+        "--set",
+        "environments.0.eks_instance_type=t3.2xlarge",
+        "--set",
+        "bastion=false",
+        "--set",
+        "environments.2.name=qa",
+    ])
+    .success();
+    let after = repo.read(".openedx-devops/answers.yml");
+    assert!(
+        after.contains("# Sizes agreed with finance in March.\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("    eks_instance_type: \"t3.2xlarge\"\n"),
+        "{after}"
+    );
+    assert!(after.contains("\nbastion: false\n"), "{after}");
+    assert!(after.contains("  - name: \"qa\"\n"), "{after}");
+    // The rest of the text is as the user left it.
+    let unchanged = |line: &&str| {
+        !line.contains("eks_instance_type")
+            && !line.starts_with("bastion")
+            && !line.contains("\"qa\"")
+    };
+    let before_lines: Vec<&str> = commented.lines().filter(unchanged).collect();
+    let after_lines: Vec<&str> = after.lines().filter(unchanged).collect();
+    assert_eq!(before_lines, after_lines);
+    repo.run(["update", "--check"]).success();
+}
