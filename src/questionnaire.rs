@@ -76,7 +76,25 @@ fn ask_once(prompter: &mut dyn Prompter, known: &Map<String, Value>) -> anyhow::
             prompter.note(&format!("\n== {} ==", group_title(group)));
         }
         if let Kind::Environments = question.kind {
-            let environments = ask_environments(prompter, known.get("environments"))?;
+            let value_of = |key: &str| {
+                answers
+                    .get(key)
+                    .cloned()
+                    .or_else(|| {
+                        QUESTIONS
+                            .iter()
+                            .find(|question| question.key == key)
+                            .map(|question| question.default_value(&answers))
+                    })
+                    .and_then(|value| value.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            };
+            let stem = format!(
+                "{}-{}",
+                value_of("platform_name"),
+                value_of("platform_region")
+            );
+            let environments = ask_environments(prompter, known.get("environments"), &stem)?;
             answers.insert("environments".into(), Value::Array(environments));
             continue;
         }
@@ -147,9 +165,12 @@ fn ask_question(
     }
 }
 
+/// The environments, one after the other; `stem` is `<platform_name>-<platform_region>`, so a
+/// name that makes resource names too long is re-asked at once, alone.
 fn ask_environments(
     prompter: &mut dyn Prompter,
     known: Option<&Value>,
+    stem: &str,
 ) -> anyhow::Result<Vec<Value>> {
     let known: Vec<Value> = known.and_then(Value::as_array).cloned().unwrap_or_default();
     // Every value of the environments so far (for defaults and clashes), and what is recorded.
@@ -171,6 +192,10 @@ fn ask_environments(
             let value = loop {
                 let value = ask_question(prompter, &key, question, &suggested)?;
                 if let Some(message) = clash(question.key, &value, &full) {
+                    prompter.error(&message);
+                    continue;
+                }
+                if let Some(message) = too_long(question.key, &value, stem) {
                     prompter.error(&message);
                     continue;
                 }
@@ -243,6 +268,20 @@ fn environment_default(
             .map(|last| last[question.key].clone())
             .unwrap_or(base),
     }
+}
+
+/// The resource name rule (`<platform>-<region>-<environment>` within the limit), checked as
+/// soon as the environment's name is known instead of after the last question.
+fn too_long(key: &str, value: &Value, stem: &str) -> Option<String> {
+    let name = value.as_str().filter(|_| key == "name")?;
+    let prefix = format!("{stem}-{name}");
+    (prefix.len() > crate::answers::MAX_RESOURCE_PREFIX).then(|| {
+        format!(
+            "`{name}` makes the resource name prefix `{prefix}` {} characters long; at most {} fit: choose a shorter name",
+            prefix.len(),
+            crate::answers::MAX_RESOURCE_PREFIX
+        )
+    })
 }
 
 fn clash(key: &str, value: &Value, earlier: &[Value]) -> Option<String> {
@@ -492,6 +531,30 @@ mod tests {
         let mut prompter = ScriptedPrompter::new(script);
         let raw = ask(&mut prompter, &Value::Null).expect("questionnaire completes");
         (Answers::validate(&raw).unwrap(), prompter)
+    }
+
+    #[test]
+    fn a_name_too_long_for_resource_names_is_re_asked_at_once_and_alone() {
+        // Pins the bug where the 40-character rule was checked after the last question and the
+        // questionnaire started again from question 1.
+        let (answers, prompter) = run(&[
+            ("platform_name", &["a-rather-long-platform-name"]),
+            ("platform_region", &["europe"]),
+            ("root_domain", &["lake.edu"]),
+            ("aws_region", &["eu-west-1"]),
+            ("aws_account_id", &["210987654321"]),
+            ("environments.0.name", &["production", "prod"]),
+        ]);
+        assert_eq!(answers.environments[0].name, "prod");
+        let times = |key: &str| prompter.asked.iter().filter(|asked| *asked == key).count();
+        assert_eq!(times("environments.0.name"), 2);
+        assert_eq!(times("platform_name"), 1, "not asked again");
+        assert!(
+            prompter
+                .errors
+                .iter()
+                .any(|error| error.contains("choose a shorter name"))
+        );
     }
 
     #[test]
