@@ -180,6 +180,16 @@ fn ask_environments(
 
 /// Defaults for the n-th environment: `prod` on `courses`, then `dev` on `dev.courses`, ...
 fn environment_default(question: &Question, index: usize, earlier: &[Value]) -> Value {
+    if question.key == "vpc_cidr" {
+        let taken = earlier
+            .iter()
+            .filter_map(|environment| environment["vpc_cidr"].as_str())
+            .map(str::to_owned)
+            .collect();
+        return crate::answers::questions::free_vpc_cidr(&taken)
+            .map(Value::String)
+            .unwrap_or(Value::Null);
+    }
     let base = question.default_value(&Map::new());
     if index == 0 {
         return base;
