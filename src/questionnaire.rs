@@ -208,7 +208,8 @@ fn ask_environments(
             } else {
                 question.default_for(&Map::new(), index)
             };
-            if question.key == "name" || value != answers_default {
+            // A network range is recorded always: it must never move with the list.
+            if matches!(question.key, "name" | "vpc_cidr") || value != answers_default {
                 kept.insert(question.key.to_owned(), value.clone());
             }
             environment.insert(question.key.to_owned(), value);
@@ -231,6 +232,16 @@ fn environment_default(
     earlier: &[Value],
     this: &Map<String, Value>,
 ) -> Value {
+    if question.key == "vpc_cidr" {
+        let taken = earlier
+            .iter()
+            .filter_map(|environment| environment["vpc_cidr"].as_str())
+            .map(str::to_owned)
+            .collect();
+        return crate::answers::questions::free_vpc_cidr(&taken)
+            .map(Value::String)
+            .unwrap_or(Value::Null);
+    }
     let base = question.default_for(&Map::new(), index);
     if index == 0 {
         return base;
@@ -587,10 +598,14 @@ mod tests {
                 "root_domain"
             ]
         );
-        assert_eq!(raw["environments"][0], serde_json::json!({"name": "prod"}));
+        // The network range is recorded always, so it never moves with the list.
+        assert_eq!(
+            raw["environments"][0],
+            serde_json::json!({"name": "prod", "vpc_cidr": "10.10.0.0/16"})
+        );
         assert_eq!(
             raw["environments"][1],
-            serde_json::json!({"name": "qa", "eks_instance_type": "t3.xlarge"})
+            serde_json::json!({"name": "qa", "vpc_cidr": "10.20.0.0/16", "eks_instance_type": "t3.xlarge"})
         );
         let answers = Answers::validate(&raw).unwrap();
         assert_eq!(answers.environments[1].subdomain, "qa-courses");

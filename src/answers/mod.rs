@@ -82,6 +82,8 @@ pub struct Environment {
     pub subdomain: String,
     /// Serves learners: protected, highly available, deployed on request.
     pub production: bool,
+    /// The VPC's IPv4 range, a private `/16`, unique across environments.
+    pub vpc_cidr: String,
     pub eks_instance_type: String,
     pub mysql_instance_class: String,
     pub redis_node_type: String,
@@ -171,6 +173,8 @@ impl Answers {
         if !problems.is_empty() {
             return Err(AnswersError { problems });
         }
+        let mut environments = environments;
+        assign_vpc_ranges(&mut environments, &mut chosen)?;
         let text = |key: &str| top[key].as_str().unwrap_or_default().to_owned();
         let answers = Answers {
             platform_name: text("platform_name"),
@@ -200,7 +204,18 @@ impl Answers {
         let mut problems = Vec::new();
         let mut names = BTreeSet::new();
         let mut domains = BTreeSet::new();
+        let mut ranges = BTreeSet::new();
         for (index, environment) in self.environments.iter().enumerate() {
+            // Every range is a canonical, aligned `/16`: two overlap exactly when they are equal.
+            if !ranges.insert(environment.vpc_cidr.as_str()) {
+                problems.push(Problem {
+                    key: format!("environments.{index}.vpc_cidr"),
+                    message: format!(
+                        "is `{}`, which an earlier environment already uses: each environment's VPC needs its own range",
+                        environment.vpc_cidr
+                    ),
+                });
+            }
             if !names.insert(environment.name.as_str()) {
                 problems.push(Problem {
                     key: format!("environments.{index}.name"),
@@ -290,6 +305,38 @@ impl Answers {
     }
 }
 
+/// Gives each environment without a `vpc_cidr` the first range no other environment uses, and
+/// marks every environment's range as chosen: a range is recorded when first assigned, so a
+/// later change to the list (an environment removed) never moves another one's VPC.
+fn assign_vpc_ranges(
+    environments: &mut [Environment],
+    chosen: &mut BTreeSet<String>,
+) -> Result<(), AnswersError> {
+    let mut taken: BTreeSet<String> = environments
+        .iter()
+        .map(|environment| environment.vpc_cidr.clone())
+        .filter(|cidr| !cidr.is_empty())
+        .collect();
+    let listed = chosen.contains("environments");
+    for (index, environment) in environments.iter_mut().enumerate() {
+        if environment.vpc_cidr.is_empty() {
+            let Some(cidr) = questions::free_vpc_cidr(&taken) else {
+                return Err(AnswersError::one(
+                    format!("environments.{index}.vpc_cidr"),
+                    "has no free `10.N.0.0/16` left: give it a range of 172.16.0.0/12 or 192.168.0.0/16",
+                ));
+            };
+            taken.insert(cidr.clone());
+            environment.vpc_cidr = cidr;
+        }
+        // The one default environment (no list given) is written as comments with the list.
+        if listed {
+            chosen.insert(format!("environments.{index}.vpc_cidr"));
+        }
+    }
+    Ok(())
+}
+
 fn default_environment() -> Environment {
     let default = |key: &str| {
         ENVIRONMENT_QUESTIONS
@@ -302,6 +349,8 @@ fn default_environment() -> Environment {
         name: default("name"),
         subdomain: default("subdomain"),
         production: true,
+        // Assigned with the others' in `assign_vpc_ranges`.
+        vpc_cidr: String::new(),
         eks_instance_type: default("eks_instance_type"),
         mysql_instance_class: default("mysql_instance_class"),
         redis_node_type: default("redis_node_type"),
@@ -395,6 +444,12 @@ fn environment(
         name: text("name"),
         subdomain: text("subdomain"),
         production: values["production"].as_bool().unwrap_or(index == 0),
+        // Empty when not given: assigned once every environment is known.
+        vpc_cidr: values
+            .get("vpc_cidr")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
         eks_instance_type: text("eks_instance_type"),
         mysql_instance_class: text("mysql_instance_class"),
         redis_node_type: text("redis_node_type"),
@@ -630,6 +685,31 @@ mod tests {
                 "own host",
             ),
             (
+                "environments: [{name: prod, vpc_cidr: 10.10.0.0/24}]",
+                "environments.0.vpc_cidr",
+                "`/16`",
+            ),
+            (
+                "environments: [{name: prod, vpc_cidr: 52.10.0.0/16}]",
+                "environments.0.vpc_cidr",
+                "private",
+            ),
+            (
+                "environments: [{name: prod, vpc_cidr: ten}]",
+                "environments.0.vpc_cidr",
+                "expected a private IPv4",
+            ),
+            (
+                "environments: [{name: prod, vpc_cidr: 10.10.1.0/16}]",
+                "environments.0.vpc_cidr",
+                "host bits",
+            ),
+            (
+                "environments: [{name: prod, vpc_cidr: 10.20.0.0/16}, {name: dev, subdomain: dev, vpc_cidr: 10.20.0.0/16}]",
+                "environments.1.vpc_cidr",
+                "already uses",
+            ),
+            (
                 "platform_region: northern-europe1\nenvironments: [{name: production-east}]",
                 "environments.0.name",
                 "40",
@@ -731,6 +811,37 @@ mod tests {
                 .any(|problem| problem.key == "environments.1.production"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn vpc_ranges_default_to_the_first_free_and_are_recorded() {
+        let mut raw = yaml(MINIMAL);
+        raw["environments"] = yaml(
+            "[{name: prod, subdomain: a}, {name: staging, subdomain: b}, {name: dev, subdomain: c}]",
+        );
+        let answers = Answers::validate(&raw).unwrap();
+        let ranges: Vec<&str> = answers
+            .environments
+            .iter()
+            .map(|e| e.vpc_cidr.as_str())
+            .collect();
+        assert_eq!(ranges, ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
+        // Derived, yet recorded as a value: a later list change must not move it.
+        assert!(answers.chosen.contains("environments.2.vpc_cidr"));
+        // A range given elsewhere is skipped by the defaults, wherever it is in the list.
+        raw["environments"] = yaml(
+            "[{name: prod, subdomain: a}, {name: dev, subdomain: c, vpc_cidr: 10.10.0.0/16}, {name: qa, subdomain: d, vpc_cidr: 172.16.0.0/16}]",
+        );
+        let answers = Answers::validate(&raw).unwrap();
+        let ranges: Vec<&str> = answers
+            .environments
+            .iter()
+            .map(|e| e.vpc_cidr.as_str())
+            .collect();
+        assert_eq!(ranges, ["10.20.0.0/16", "10.10.0.0/16", "172.16.0.0/16"]);
+        // The one default environment gets today's range.
+        let answers = Answers::validate(&yaml(MINIMAL)).unwrap();
+        assert_eq!(answers.environments[0].vpc_cidr, "10.10.0.0/16");
     }
 
     #[test]

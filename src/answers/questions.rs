@@ -29,6 +29,8 @@ pub enum Kind {
     Bool,
     /// An instance type of an AWS service.
     Instance(Service),
+    /// An IPv4 `/16` network in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16).
+    VpcCidr,
     /// The list of environments (its items have their own questions).
     Environments,
 }
@@ -46,6 +48,8 @@ pub enum DefaultValue {
     OneEnvironment,
     /// `true` for the first environment, `false` for the others.
     FirstEnvironment,
+    /// The first [`free_vpc_cidr`] not used by another environment of the same answers.
+    FreeVpcRange,
 }
 
 /// One question of the table.
@@ -188,6 +192,14 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
         help: "whether this environment serves learners: deletion protection, Multi-AZ databases, a NAT gateway per zone, longer backups, and deploys only when someone asks (default: the first environment only)",
     },
     Question {
+        key: "vpc_cidr",
+        kind: Kind::VpcCidr,
+        default: DefaultValue::FreeVpcRange,
+        required: false,
+        group: "environments",
+        help: "the IPv4 range of the environment's VPC, a private `/16`; recorded when first assigned, since changing it replaces the VPC and everything in it",
+    },
+    Question {
         key: "eks_instance_type",
         kind: Kind::Instance(Service::Ec2),
         default: DefaultValue::Text("t3.large"),
@@ -224,7 +236,8 @@ impl Question {
     pub(crate) fn default_for(&self, resolved: &Map<String, Value>, environment: usize) -> Value {
         match self.default {
             DefaultValue::FirstEnvironment => Value::Bool(environment == 0),
-            DefaultValue::None => Value::Null,
+            // Depends on the other environments: filled in once they are all known.
+            DefaultValue::FreeVpcRange | DefaultValue::None => Value::Null,
             DefaultValue::Text(text) => Value::String(text.to_owned()),
             DefaultValue::Bool(flag) => Value::Bool(flag),
             DefaultValue::SameAs(key) => resolved.get(key).cloned().unwrap_or(Value::Null),
@@ -242,6 +255,9 @@ impl Question {
             DefaultValue::FirstEnvironment => {
                 Some("true for the first environment, false for the others".into())
             }
+            DefaultValue::FreeVpcRange => Some(
+                "the first `10.N.0.0/16` (N = 10, 20, 30, ...) no other environment uses".into(),
+            ),
             DefaultValue::None => None,
         }
     }
@@ -328,6 +344,7 @@ impl Kind {
             Kind::GithubRepository => check_github_repository(text),
             Kind::Choice(choices) => check_choice(text, choices),
             Kind::Instance(service) => aws::check_instance_type(*service, text),
+            Kind::VpcCidr => check_vpc_cidr(text),
             Kind::Bool | Kind::Environments => Ok(()),
         }
     }
@@ -516,6 +533,46 @@ fn check_github_repository(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The network address of a private IPv4 `/16` written canonically (`10.30.0.0/16`), or why not.
+pub(crate) fn parse_vpc_cidr(text: &str) -> Result<std::net::Ipv4Addr, String> {
+    let expected = "expected a private IPv4 `/16` such as `10.40.0.0/16`";
+    let Some((address, length)) = text.split_once('/') else {
+        return Err(format!("has no `/16`: {expected}"));
+    };
+    let address: std::net::Ipv4Addr = address
+        .parse()
+        .map_err(|_| format!("is not an IPv4 address with a prefix length: {expected}"))?;
+    if length != "16" {
+        return Err(format!(
+            "is a `/{length}`: each environment's VPC is a `/16` (its subnets are carved out of it); {expected}"
+        ));
+    }
+    let [a, b, c, d] = address.octets();
+    if c != 0 || d != 0 {
+        return Err(format!("has host bits set: did you mean `{a}.{b}.0.0/16`?"));
+    }
+    if !(a == 10 || (a == 172 && (16..=31).contains(&b)) || (a == 192 && b == 168)) {
+        return Err(format!(
+            "is not in a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16); {expected}"
+        ));
+    }
+    Ok(address)
+}
+
+fn check_vpc_cidr(text: &str) -> Result<(), String> {
+    parse_vpc_cidr(text).map(|_| ())
+}
+
+/// The default VPC range: the first `10.N.0.0/16` with N = 10, 20, ..., 250, then any other
+/// `10.N.0.0/16`, that `taken` does not hold.
+pub(crate) fn free_vpc_cidr(taken: &std::collections::BTreeSet<String>) -> Option<String> {
+    (1..=25u32)
+        .map(|step| step * 10)
+        .chain((0..=255).filter(|n| n % 10 != 0 || *n == 0))
+        .map(|n| format!("10.{n}.0.0/16"))
+        .find(|cidr| !taken.contains(cidr))
+}
+
 fn check_choice(text: &str, choices: &[&str]) -> Result<(), String> {
     if choices.contains(&text) {
         return Ok(());
@@ -582,6 +639,39 @@ mod tests {
                 assert_eq!(question.kind.check(&value), Ok(()), "{}", question.key);
             }
         }
+    }
+
+    #[test]
+    fn vpc_ranges() {
+        for good in [
+            "10.10.0.0/16",
+            "10.0.0.0/16",
+            "172.31.0.0/16",
+            "192.168.0.0/16",
+        ] {
+            assert_eq!(check_vpc_cidr(good), Ok(()), "{good}");
+        }
+        for (bad, needle) in [
+            ("10.10.0.0/24", "`/24`"),
+            ("10.10.0.0", "no `/16`"),
+            ("10.10.5.0/16", "did you mean `10.10.0.0/16`"),
+            ("8.8.0.0/16", "private"),
+            ("172.32.0.0/16", "private"),
+            ("10.300.0.0/16", "IPv4"),
+            ("010.10.0.0/16", "IPv4"),
+            ("10.10.0.0/016", "`/016`"),
+        ] {
+            let message = check_vpc_cidr(bad).unwrap_err();
+            assert!(message.contains(needle), "{bad}: {message}");
+        }
+        let mut taken = std::collections::BTreeSet::new();
+        assert_eq!(free_vpc_cidr(&taken).as_deref(), Some("10.10.0.0/16"));
+        taken.insert("10.10.0.0/16".to_owned());
+        taken.insert("10.30.0.0/16".to_owned());
+        assert_eq!(free_vpc_cidr(&taken).as_deref(), Some("10.20.0.0/16"));
+        let all: std::collections::BTreeSet<String> =
+            (0..=255).map(|n| format!("10.{n}.0.0/16")).collect();
+        assert_eq!(free_vpc_cidr(&all), None);
     }
 
     #[test]

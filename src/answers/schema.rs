@@ -91,6 +91,10 @@ fn kind_schema(kind: &Kind) -> Value {
         Kind::Choice(choices) => json!({ "type": "string", "enum": choices }),
         Kind::Bool => json!({ "type": "boolean" }),
         Kind::Instance(service) => instance_schema(*service),
+        Kind::VpcCidr => json!({
+            "type": "string",
+            "pattern": "^(?:10\\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|172\\.(?:1[6-9]|2[0-9]|3[01])|192\\.168)\\.0\\.0/16$",
+        }),
         Kind::Environments => {
             let mut properties = Map::new();
             for question in ENVIRONMENT_QUESTIONS {

@@ -113,11 +113,19 @@ fn gather_answers(
     };
     let mut notes = Vec::new();
     let mut raw = raw;
+    let mut production_carried = false;
     if let Some(text) = source_text {
-        notes.extend(carry_production(&mut raw, text));
+        let carried = carry_production(&mut raw, text);
+        production_carried = !carried.is_empty();
+        notes.extend(carried);
+        notes.extend(carry_vpc_ranges(&mut raw, text));
     }
-    let migrated = !notes.is_empty();
-    let answers = load::settle(raw, &options.set)?;
+    load::take_schema_version(&mut raw)?;
+    for assignment in &options.set {
+        load::apply_set(&mut raw, assignment)?;
+    }
+    let answers = Answers::validate(&raw)?;
+    notes.extend(new_vpc_ranges(&raw, &answers));
     if let Some(text) = source_text {
         let raw_full = answers.to_raw();
         for question in QUESTIONS {
@@ -130,14 +138,30 @@ fn gather_answers(
             }
         }
     }
-    // Keep the user's own text (comments, order): as it is when the answers did not change, with
-    // the `--set` values written into it when that reads back as the same answers.
+    // Keep the user's own text (comments, order): as it is when nothing changed; else with the
+    // `--set` values and the values written down for them (network ranges, production) put
+    // into it, when that reads back as the same answers; else written anew.
     let text = match source_text {
-        Some(text) if options.set.is_empty() && notes.is_empty() && !migrated => text.to_owned(),
-        Some(text) if notes.is_empty() && !migrated => load::set_in_text(text, &options.set)
-            .filter(|edited| reads_back_as(edited, &answers))
-            .unwrap_or_else(|| load::to_yaml(&answers)),
-        _ => load::to_yaml(&answers),
+        Some(text) if options.set.is_empty() && notes.is_empty() => text.to_owned(),
+        Some(text) => {
+            let mut assignments = options.set.clone();
+            for (index, environment) in answers.environments.iter().enumerate() {
+                assignments.push(format!(
+                    "environments.{index}.vpc_cidr={}",
+                    environment.vpc_cidr
+                ));
+                if production_carried {
+                    assignments.push(format!(
+                        "environments.{index}.production={}",
+                        environment.production
+                    ));
+                }
+            }
+            load::set_in_text(text, &assignments)
+                .filter(|edited| reads_back_as(edited, &answers))
+                .unwrap_or_else(|| load::to_yaml(&answers))
+        }
+        None => load::to_yaml(&answers),
     };
     Ok((answers, text, notes))
 }
@@ -184,6 +208,68 @@ fn carry_production(raw: &mut serde_json::Value, text: &str) -> Vec<String> {
     notes
 }
 
+/// Answers recorded before `environments[].vpc_cidr` existed gave each environment the range
+/// of its list position, `10.(index * 10 + 10).0.0/16`: each environment gets that range
+/// written down, so that removing one later moves no other environment's VPC (AWS would replace
+/// it and everything in it). Returns a note per environment.
+fn carry_vpc_ranges(raw: &mut serde_json::Value, text: &str) -> Vec<String> {
+    if text.contains("vpc_cidr:") {
+        return Vec::new();
+    }
+    let Some(environments) = raw
+        .get_mut("environments")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        // The one default environment had 10.10.0.0/16, the first free range still.
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    // Past 24 environments the old range (`10.260.0.0/16`) was not an address: those take a
+    // free range instead, recorded all the same.
+    for (index, environment) in environments.iter_mut().enumerate().take(25) {
+        let Some(map) = environment.as_object_mut() else {
+            continue;
+        };
+        let name = map
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("prod")
+            .to_owned();
+        let cidr = format!("10.{}.0.0/16", index * 10 + 10);
+        map.insert("vpc_cidr".into(), serde_json::Value::String(cidr.clone()));
+        notes.push(format!(
+            "new answer `environments.{index}.vpc_cidr` is `{cidr}` for `{name}`, the range its place in the list gave it before; it is recorded in `{}` so that list changes no longer move it",
+            record::ANSWERS_PATH
+        ));
+    }
+    notes
+}
+
+/// Environments listed without a `vpc_cidr` (added since the last run) took a free range: a
+/// note for each, which also makes `answers.yml` record it.
+fn new_vpc_ranges(raw: &serde_json::Value, answers: &Answers) -> Vec<String> {
+    let Some(items) = raw
+        .get("environments")
+        .and_then(serde_json::Value::as_array)
+    else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .zip(&answers.environments)
+        .enumerate()
+        .filter(|(_, (item, _))| item.get("vpc_cidr").is_none_or(serde_json::Value::is_null))
+        .map(|(index, (_, environment))| {
+            format!(
+                "`environments.{index}.vpc_cidr` of `{}` takes the free range `{}`, recorded in `{}`",
+                environment.name,
+                environment.vpc_cidr,
+                record::ANSWERS_PATH
+            )
+        })
+        .collect()
+}
+
 fn keep_answers_text(tree: &mut RenderedTree, text: String) {
     if let Some(file) = tree.get_mut(record::ANSWERS_PATH) {
         file.contents = text.into_bytes();
@@ -193,6 +279,22 @@ fn keep_answers_text(tree: &mut RenderedTree, text: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_from_before_the_vpc_question_keep_the_ranges_of_their_positions() {
+        let text =
+            "platform_name: a\nenvironments:\n  - name: prod\n  - name: staging\n  - name: dev\n";
+        let mut raw: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+        let notes = carry_vpc_ranges(&mut raw, text);
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert_eq!(raw["environments"][2]["vpc_cidr"], "10.30.0.0/16");
+        assert!(notes[2].contains("`dev`"), "{notes:?}");
+        // Answers that know the question are left alone.
+        let text = "environments:\n  - name: prod\n#     vpc_cidr: \"10.10.0.0/16\"\n";
+        let mut raw: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+        assert!(carry_vpc_ranges(&mut raw, text).is_empty());
+        assert!(raw["environments"][0].get("vpc_cidr").is_none());
+    }
 
     #[test]
     fn answers_from_before_the_production_question_keep_what_the_name_meant() {

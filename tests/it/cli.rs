@@ -212,6 +212,7 @@ fn questions_lists_every_key_with_its_default() {
         "environments",
         "environments[].name",
         "environments[].subdomain",
+        "environments[].vpc_cidr",
         "environments[].eks_instance_type",
         "environments[].mysql_instance_class",
         "environments[].redis_node_type",
@@ -228,7 +229,7 @@ fn questions_lists_every_key_with_its_default() {
             .assert()
             .success(),
     );
-    assert_eq!(rows.as_array().unwrap().len(), 18);
+    assert_eq!(rows.as_array().unwrap().len(), 19);
 }
 
 #[test]

@@ -234,3 +234,53 @@ fn update_moves_an_old_repository_to_envcommon_and_keeps_every_edit() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("up to date"), "{text}");
 }
+
+/// The `vpc_cidr` line of an environment's `env.hcl`.
+fn vpc_line(root: &Path, environment: &str) -> String {
+    read(
+        root,
+        &format!("terraform/environments/{environment}/env.hcl"),
+    )
+    .lines()
+    .find(|line| line.trim_start().starts_with("vpc_cidr"))
+    .unwrap_or_else(|| panic!("{environment}/env.hcl has no vpc_cidr"))
+    .to_owned()
+}
+
+#[test]
+fn update_records_the_network_ranges_an_old_repository_had_by_position() {
+    // The old record has no `vpc_cidr`: its ranges came from list positions. They are written
+    // down, so that removing `prod` afterwards leaves `dev` on 10.20.0.0/16.
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    materialise(&repo);
+    assert!(!read(&repo, record::ANSWERS_PATH).contains("vpc_cidr"));
+    let (code, text) = run(&["update"], &repo);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("`environments.1.vpc_cidr` is `10.20.0.0/16` for `dev`"),
+        "{text}"
+    );
+    assert!(vpc_line(&repo, "prod").contains("\"10.10.0.0/16\""));
+    assert!(vpc_line(&repo, "dev").contains("\"10.20.0.0/16\""));
+    let answers = read(&repo, record::ANSWERS_PATH);
+    assert!(
+        answers.contains("    vpc_cidr: \"10.10.0.0/16\"\n")
+            && answers.contains("    vpc_cidr: \"10.20.0.0/16\"\n"),
+        "{answers}"
+    );
+    // Remove `prod`: `dev` keeps its range.
+    let start = answers.find("  - name: \"prod\"").unwrap();
+    let end = answers.find("  - name: \"dev\"").unwrap();
+    write(
+        &repo,
+        record::ANSWERS_PATH,
+        &format!("{}{}", &answers[..start], &answers[end..]),
+    );
+    let (code, text) = run(&["update"], &repo);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        vpc_line(&repo, "dev").contains("\"10.20.0.0/16\""),
+        "{text}"
+    );
+}

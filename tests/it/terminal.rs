@@ -59,6 +59,7 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
             ("the environment's name", name),
             ("DNS labels before", ""),
             ("whether this environment serves learners", ""),
+            ("the IPv4 range of the environment's VPC", ""),
             ("worker nodes", ""),
             ("MySQL 8.4", ""),
             ("Redis-compatible", ""),
@@ -93,6 +94,8 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
     );
     assert!(answers.contains("bastion: false"), "{answers}");
     assert!(answers.contains("subdomain: \"dev-courses\""), "{answers}");
+    // The questionnaire offers each environment the first free range, recorded.
+    assert!(answers.contains("vpc_cidr: \"10.20.0.0/16\""), "{answers}");
     assert!(
         scratch
             .path()

@@ -481,15 +481,92 @@ fn update_set_edits_the_answers_in_place_keeping_comments() {
         "{after}"
     );
     assert!(after.contains("\nbastion: false\n"), "{after}");
-    assert!(after.contains("  - name: \"qa\"\n"), "{after}");
+    // The new environment, with the network range it was given, recorded.
+    assert!(
+        after.contains("  - name: \"qa\"\n    vpc_cidr: \"10.30.0.0/16\"\n"),
+        "{after}"
+    );
     // The rest of the text is as the user left it.
     let unchanged = |line: &&str| {
         !line.contains("eks_instance_type")
             && !line.starts_with("bastion")
             && !line.contains("\"qa\"")
+            && !line.contains("10.30.0.0/16")
     };
     let before_lines: Vec<&str> = commented.lines().filter(unchanged).collect();
     let after_lines: Vec<&str> = after.lines().filter(unchanged).collect();
     assert_eq!(before_lines, after_lines);
     repo.run(["update", "--check"]).success();
+}
+
+/// The `vpc_cidr` line of an environment's `env.hcl`.
+fn vpc_line(repo: &Repo, environment: &str) -> String {
+    repo.read(&format!("terraform/environments/{environment}/env.hcl"))
+        .lines()
+        .find(|line| line.trim_start().starts_with("vpc_cidr"))
+        .unwrap_or_else(|| panic!("{environment}/env.hcl has no vpc_cidr"))
+        .to_owned()
+}
+
+#[test]
+fn removing_an_environment_moves_no_other_environments_network() {
+    // Pins the bug where ranges followed list positions: removing `staging` moved `dev` from
+    // 10.30.0.0/16 to 10.20.0.0/16, and AWS would have replaced dev's VPC and all in it.
+    let answers = "platform_name: harbor\nroot_domain: harbor.ac.uk\naws_region: eu-west-2\naws_account_id: \"555566667777\"\nenvironments:\n  - name: prod\n    subdomain: learn\n  - name: staging\n    subdomain: staging-learn\n  - name: dev\n    subdomain: dev-learn\n";
+    let repo = Repo::new().answers_text(answers).generate();
+    assert!(vpc_line(&repo, "dev").contains("\"10.30.0.0/16\""));
+    let recorded = repo.read(".openedx-devops/answers.yml");
+    assert!(
+        recorded.contains("    vpc_cidr: \"10.30.0.0/16\"\n"),
+        "the assigned range is recorded as a value:\n{recorded}"
+    );
+    // Remove staging from the recorded answers, as a user would.
+    let start = recorded.find("  - name: \"staging\"").unwrap();
+    let end = recorded.find("  - name: \"dev\"").unwrap();
+    let without = format!("{}{}", &recorded[..start], &recorded[end..]);
+    repo.write(".openedx-devops/answers.yml", &without);
+    repo.run(["update"]).success();
+    assert!(!repo.exists("terraform/environments/staging/vpc"));
+    assert!(
+        vpc_line(&repo, "dev").contains("\"10.30.0.0/16\""),
+        "{}",
+        vpc_line(&repo, "dev")
+    );
+    assert!(vpc_line(&repo, "prod").contains("\"10.10.0.0/16\""));
+    // A new environment takes the first free range, and it is recorded too.
+    let ran = repo
+        .run([
+            "update",
+            "--set",
+            "environments.2.name=qa",
+            "--set",
+            "environments.2.subdomain=qa-learn",
+        ])
+        .success();
+    assert!(vpc_line(&repo, "qa").contains("\"10.20.0.0/16\""));
+    let recorded = repo.read(".openedx-devops/answers.yml");
+    assert!(
+        recorded.contains("  - name: \"qa\"") && recorded.contains("vpc_cidr: \"10.20.0.0/16\""),
+        "{recorded}\n{}",
+        common::printed(&ran)
+    );
+    repo.run(["update", "--check"]).success();
+}
+
+#[test]
+fn an_environment_added_by_hand_has_its_free_range_recorded() {
+    let repo = Repo::new().answers_text(ANSWERS).generate();
+    repo.append(
+        ".openedx-devops/answers.yml",
+        "  - name: qa\n    subdomain: qa-learn\n",
+    );
+    let ran = repo.run(["update"]).success();
+    let printed = common::printed(&ran);
+    assert!(printed.contains("`10.30.0.0/16`"), "{printed}");
+    assert!(vpc_line(&repo, "qa").contains("\"10.30.0.0/16\""));
+    let recorded = repo.read(".openedx-devops/answers.yml");
+    assert!(
+        recorded.contains("vpc_cidr: \"10.30.0.0/16\""),
+        "{recorded}"
+    );
 }

@@ -28,11 +28,7 @@ locals {
   dns_parent_zone = "[[ env.dns_parent_zone ]]"
 
   # Network: each environment has its own VPC; distinct ranges keep peering possible.
-[% for other in environments %]
-[% if other.name == env.name %]
-  vpc_cidr           = "10.[[ loop.index0 * 10 + 10 ]].0.0/16"
-[% endif %]
-[% endfor %]
+  vpc_cidr           = "[[ env.vpc_cidr ]]"
   single_nat_gateway = [[ (not env.is_production) | tojson ]]
 
   # Kubernetes
