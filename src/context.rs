@@ -1,7 +1,8 @@
 //! The template context: validated answers plus what follows from them (hosts, resource names,
-//! DNS delegation), the pinned versions and the generator's version. Pure data, no I/O.
+//! DNS delegation, idle cost), the pinned versions and the generator's version. Pure data, no I/O.
 
 use crate::answers::{Answers, Environment};
+use crate::cost::{self, Cost};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,6 +38,9 @@ pub struct EnvironmentContext {
     pub eks_instance_type: String,
     pub mysql_instance_class: String,
     pub redis_node_type: String,
+    pub eks_node_min_size: u32,
+    /// The README's idle-cost column for this environment.
+    pub cost: Cost,
     pub hosts: Hosts,
     pub dns_parent_zone: String,
     pub dns_parent_env: Option<String>,
@@ -107,6 +111,8 @@ fn environment_context(answers: &Answers, environment: &Environment) -> Environm
         eks_instance_type: environment.eks_instance_type.clone(),
         mysql_instance_class: environment.mysql_instance_class.clone(),
         redis_node_type: environment.redis_node_type.clone(),
+        eks_node_min_size: cost::EKS_NODE_MIN_SIZE,
+        cost: cost::idle_cost(answers, environment),
         hosts: Hosts {
             lms: domain.clone(),
             studio: host("studio"),

@@ -12,6 +12,7 @@ pub mod blueprints;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod cost;
 pub mod generate;
 pub mod graph;
 mod paths;

@@ -1,5 +1,6 @@
 //! Embedded AWS facts the answers are checked against: region codes and the instance families
-//! and sizes of EC2, RDS and ElastiCache. Pure data and lookups; no network.
+//! and sizes of EC2, RDS and ElastiCache, and their on-demand prices. Pure data and lookups; no
+//! network.
 
 /// Commercial-partition AWS regions (the generated ARNs use the `aws` partition).
 pub(crate) const REGIONS: &[&str] = &[
@@ -123,6 +124,293 @@ const CACHE_FAMILIES: &[(&str, &[&str])] = &[
     ("r6g", CACHE_STANDARD),
     ("r7g", CACHE_STANDARD),
 ];
+
+// Prices. On-demand hourly USD prices in us-east-1 (Linux, no reservations, no free tier), as the
+// AWS public price pages list them (aws.amazon.com/ec2/pricing/on-demand, /rds/mysql/pricing,
+// /elasticache/pricing, /documentdb/pricing, /eks/pricing, /vpc/pricing, /elasticloadbalancing/
+// pricing, /ebs/pricing). Written down without fetching those pages (this tool and its CI have no
+// network): an estimate for the README's idle-cost table, to be checked against the pages when
+// a price is changed. Other regions differ, most cost up to about 30% more.
+// A type missing here is shown as "price not in the table" in the generated README, never
+// estimated; add its price here (a test checks the defaults and the examples are priced).
+
+/// EC2 instances, by instance type.
+const EC2_PRICES: &[(&str, f64)] = &[
+    ("t3.nano", 0.0052),
+    ("t3.micro", 0.0104),
+    ("t3.small", 0.0208),
+    ("t3.medium", 0.0416),
+    ("t3.large", 0.0832),
+    ("t3.xlarge", 0.1664),
+    ("t3.2xlarge", 0.3328),
+    ("t3a.nano", 0.0047),
+    ("t3a.micro", 0.0094),
+    ("t3a.small", 0.0188),
+    ("t3a.medium", 0.0376),
+    ("t3a.large", 0.0752),
+    ("t3a.xlarge", 0.1504),
+    ("t3a.2xlarge", 0.3008),
+    ("m5.large", 0.096),
+    ("m5.xlarge", 0.192),
+    ("m5.2xlarge", 0.384),
+    ("m5.4xlarge", 0.768),
+    ("m5.8xlarge", 1.536),
+    ("m5.12xlarge", 2.304),
+    ("m5.16xlarge", 3.072),
+    ("m5.24xlarge", 4.608),
+    ("m5a.large", 0.086),
+    ("m5a.xlarge", 0.172),
+    ("m5a.2xlarge", 0.344),
+    ("m5a.4xlarge", 0.688),
+    ("m6a.large", 0.0864),
+    ("m6a.xlarge", 0.1728),
+    ("m6a.2xlarge", 0.3456),
+    ("m6a.4xlarge", 0.6912),
+    ("m6a.8xlarge", 1.3824),
+    ("m6i.large", 0.096),
+    ("m6i.xlarge", 0.192),
+    ("m6i.2xlarge", 0.384),
+    ("m6i.4xlarge", 0.768),
+    ("m6i.8xlarge", 1.536),
+    ("m6i.12xlarge", 2.304),
+    ("m6i.16xlarge", 3.072),
+    ("m6i.24xlarge", 4.608),
+    ("m6i.32xlarge", 6.144),
+    ("m7a.medium", 0.05796),
+    ("m7a.large", 0.11592),
+    ("m7a.xlarge", 0.23184),
+    ("m7a.2xlarge", 0.46368),
+    ("m7a.4xlarge", 0.92736),
+    ("m7i.large", 0.1008),
+    ("m7i.xlarge", 0.2016),
+    ("m7i.2xlarge", 0.4032),
+    ("m7i.4xlarge", 0.8064),
+    ("m7i.8xlarge", 1.6128),
+    ("m7i.12xlarge", 2.4192),
+    ("m7i.16xlarge", 3.2256),
+    ("m7i.24xlarge", 4.8384),
+    ("m7i.48xlarge", 9.6768),
+    ("m7i-flex.large", 0.09576),
+    ("m7i-flex.xlarge", 0.19152),
+    ("m7i-flex.2xlarge", 0.38304),
+    ("m7i-flex.4xlarge", 0.76608),
+    ("m7i-flex.8xlarge", 1.53216),
+    ("c5.large", 0.085),
+    ("c5.xlarge", 0.17),
+    ("c5.2xlarge", 0.34),
+    ("c5.4xlarge", 0.68),
+    ("c5.12xlarge", 2.04),
+    ("c5.24xlarge", 4.08),
+    ("c5a.large", 0.077),
+    ("c5a.xlarge", 0.154),
+    ("c5a.2xlarge", 0.308),
+    ("c5a.4xlarge", 0.616),
+    ("c6a.large", 0.0765),
+    ("c6a.xlarge", 0.153),
+    ("c6a.2xlarge", 0.306),
+    ("c6a.4xlarge", 0.612),
+    ("c6i.large", 0.085),
+    ("c6i.xlarge", 0.17),
+    ("c6i.2xlarge", 0.34),
+    ("c6i.4xlarge", 0.68),
+    ("c6i.8xlarge", 1.36),
+    ("c6i.12xlarge", 2.04),
+    ("c6i.16xlarge", 2.72),
+    ("c6i.24xlarge", 4.08),
+    ("c6i.32xlarge", 5.44),
+    ("c7a.medium", 0.05135),
+    ("c7a.large", 0.1027),
+    ("c7a.xlarge", 0.2054),
+    ("c7a.2xlarge", 0.4108),
+    ("c7a.4xlarge", 0.8216),
+    ("c7i.large", 0.08925),
+    ("c7i.xlarge", 0.1785),
+    ("c7i.2xlarge", 0.357),
+    ("c7i.4xlarge", 0.714),
+    ("c7i.8xlarge", 1.428),
+    ("c7i.12xlarge", 2.142),
+    ("c7i.16xlarge", 2.856),
+    ("c7i.24xlarge", 4.284),
+    ("c7i.48xlarge", 8.568),
+    ("c7i-flex.large", 0.08479),
+    ("c7i-flex.xlarge", 0.16957),
+    ("c7i-flex.2xlarge", 0.33915),
+    ("c7i-flex.4xlarge", 0.6783),
+    ("c7i-flex.8xlarge", 1.3566),
+    ("r5.large", 0.126),
+    ("r5.xlarge", 0.252),
+    ("r5.2xlarge", 0.504),
+    ("r5.4xlarge", 1.008),
+    ("r5.8xlarge", 2.016),
+    ("r5.12xlarge", 3.024),
+    ("r5.16xlarge", 4.032),
+    ("r5.24xlarge", 6.048),
+    ("r5a.large", 0.113),
+    ("r5a.xlarge", 0.226),
+    ("r5a.2xlarge", 0.452),
+    ("r5a.4xlarge", 0.904),
+    ("r6a.large", 0.1134),
+    ("r6a.xlarge", 0.2268),
+    ("r6a.2xlarge", 0.4536),
+    ("r6a.4xlarge", 0.9072),
+    ("r6i.large", 0.126),
+    ("r6i.xlarge", 0.252),
+    ("r6i.2xlarge", 0.504),
+    ("r6i.4xlarge", 1.008),
+    ("r6i.8xlarge", 2.016),
+    ("r6i.12xlarge", 3.024),
+    ("r6i.16xlarge", 4.032),
+    ("r6i.24xlarge", 6.048),
+    ("r6i.32xlarge", 8.064),
+    ("r7a.large", 0.1521),
+    ("r7a.xlarge", 0.3042),
+    ("r7a.2xlarge", 0.6084),
+    ("r7a.4xlarge", 1.2168),
+    ("r7i.large", 0.1323),
+    ("r7i.xlarge", 0.2646),
+    ("r7i.2xlarge", 0.5292),
+    ("r7i.4xlarge", 1.0584),
+    ("r7i.8xlarge", 2.1168),
+];
+
+/// RDS for MySQL, Single-AZ, by instance class; Multi-AZ (one standby) costs twice as much.
+const RDS_PRICES: &[(&str, f64)] = &[
+    ("db.t3.micro", 0.017),
+    ("db.t3.small", 0.034),
+    ("db.t3.medium", 0.068),
+    ("db.t3.large", 0.136),
+    ("db.t3.xlarge", 0.272),
+    ("db.t3.2xlarge", 0.544),
+    ("db.t4g.micro", 0.016),
+    ("db.t4g.small", 0.032),
+    ("db.t4g.medium", 0.065),
+    ("db.t4g.large", 0.129),
+    ("db.t4g.xlarge", 0.258),
+    ("db.t4g.2xlarge", 0.517),
+    ("db.m5.large", 0.171),
+    ("db.m5.xlarge", 0.342),
+    ("db.m5.2xlarge", 0.684),
+    ("db.m5.4xlarge", 1.368),
+    ("db.m5.8xlarge", 2.736),
+    ("db.m5.12xlarge", 4.104),
+    ("db.m5.16xlarge", 5.472),
+    ("db.m5.24xlarge", 8.208),
+    ("db.m6g.large", 0.152),
+    ("db.m6g.xlarge", 0.304),
+    ("db.m6g.2xlarge", 0.608),
+    ("db.m6g.4xlarge", 1.216),
+    ("db.m6g.8xlarge", 2.432),
+    ("db.m6g.12xlarge", 3.648),
+    ("db.m6g.16xlarge", 4.864),
+    ("db.m6i.large", 0.171),
+    ("db.m6i.xlarge", 0.342),
+    ("db.m6i.2xlarge", 0.684),
+    ("db.m6i.4xlarge", 1.368),
+    ("db.m6i.8xlarge", 2.736),
+    ("db.m6i.12xlarge", 4.104),
+    ("db.m6i.16xlarge", 5.472),
+    ("db.m6i.24xlarge", 8.208),
+    ("db.m7g.large", 0.168),
+    ("db.m7g.xlarge", 0.336),
+    ("db.m7g.2xlarge", 0.672),
+    ("db.m7g.4xlarge", 1.344),
+    ("db.r5.large", 0.24),
+    ("db.r5.xlarge", 0.48),
+    ("db.r5.2xlarge", 0.96),
+    ("db.r5.4xlarge", 1.92),
+    ("db.r6g.large", 0.215),
+    ("db.r6g.xlarge", 0.43),
+    ("db.r6g.2xlarge", 0.86),
+    ("db.r6g.4xlarge", 1.72),
+    ("db.r6i.large", 0.24),
+    ("db.r6i.xlarge", 0.48),
+    ("db.r6i.2xlarge", 0.96),
+    ("db.r6i.4xlarge", 1.92),
+    ("db.r7g.large", 0.239),
+    ("db.r7g.xlarge", 0.478),
+    ("db.r7g.2xlarge", 0.956),
+    ("db.r7g.4xlarge", 1.912),
+];
+
+/// ElastiCache nodes running Redis OSS, by node type. The generated cache runs Valkey, which
+/// AWS prices [`VALKEY_FACTOR`] times these.
+const CACHE_PRICES: &[(&str, f64)] = &[
+    ("cache.t3.micro", 0.017),
+    ("cache.t3.small", 0.034),
+    ("cache.t3.medium", 0.068),
+    ("cache.t4g.micro", 0.016),
+    ("cache.t4g.small", 0.032),
+    ("cache.t4g.medium", 0.065),
+    ("cache.m5.large", 0.156),
+    ("cache.m5.xlarge", 0.311),
+    ("cache.m5.2xlarge", 0.623),
+    ("cache.m5.4xlarge", 1.245),
+    ("cache.m6g.large", 0.149),
+    ("cache.m6g.xlarge", 0.297),
+    ("cache.m6g.2xlarge", 0.595),
+    ("cache.m6g.4xlarge", 1.19),
+    ("cache.m7g.large", 0.158),
+    ("cache.m7g.xlarge", 0.315),
+    ("cache.m7g.2xlarge", 0.63),
+    ("cache.m7g.4xlarge", 1.26),
+    ("cache.r5.large", 0.216),
+    ("cache.r5.xlarge", 0.431),
+    ("cache.r5.2xlarge", 0.862),
+    ("cache.r5.4xlarge", 1.724),
+    ("cache.r6g.large", 0.206),
+    ("cache.r6g.xlarge", 0.411),
+    ("cache.r6g.2xlarge", 0.821),
+    ("cache.r6g.4xlarge", 1.642),
+    ("cache.r7g.large", 0.219),
+    ("cache.r7g.xlarge", 0.437),
+    ("cache.r7g.2xlarge", 0.873),
+    ("cache.r7g.4xlarge", 1.747),
+];
+
+/// ElastiCache for Valkey nodes cost 20% less than the same Redis OSS nodes.
+pub(crate) const VALKEY_FACTOR: f64 = 0.8;
+
+/// DocumentDB instances (standard storage configuration), by instance class.
+const DOCUMENTDB_PRICES: &[(&str, f64)] = &[
+    ("db.t3.medium", 0.078),
+    ("db.t4g.medium", 0.078),
+    ("db.r6g.large", 0.249),
+    ("db.r6g.xlarge", 0.497),
+];
+
+/// An EKS cluster's control plane, standard support.
+pub(crate) const EKS_CONTROL_PLANE_HOURLY: f64 = 0.10;
+/// A NAT gateway, before data processing.
+pub(crate) const NAT_GATEWAY_HOURLY: f64 = 0.045;
+/// A Network Load Balancer, before capacity units.
+pub(crate) const NETWORK_LOAD_BALANCER_HOURLY: f64 = 0.0225;
+/// EBS gp3 storage, per GiB and month.
+pub(crate) const EBS_GP3_GIB_MONTHLY: f64 = 0.08;
+/// RDS gp3 storage, Single-AZ, per GiB and month; Multi-AZ costs twice as much.
+pub(crate) const RDS_GP3_GIB_MONTHLY: f64 = 0.115;
+
+/// The hourly on-demand price of an instance type, node type or instance class of `service`, if
+/// the table above has it.
+pub(crate) fn hourly_price(service: Service, name: &str) -> Option<f64> {
+    let (table, factor) = match service {
+        Service::Ec2 => (EC2_PRICES, 1.0),
+        Service::Rds => (RDS_PRICES, 1.0),
+        Service::ElastiCache => (CACHE_PRICES, VALKEY_FACTOR),
+    };
+    lookup(table, name).map(|price| price * factor)
+}
+
+/// The hourly on-demand price of a DocumentDB instance class, if the table above has it.
+pub(crate) fn documentdb_hourly_price(class: &str) -> Option<f64> {
+    lookup(DOCUMENTDB_PRICES, class)
+}
+
+fn lookup(table: &[(&str, f64)], name: &str) -> Option<f64> {
+    table
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, price)| *price)
+}
 
 /// Which AWS service an instance type is for; each has its own prefix and catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,5 +549,29 @@ mod tests {
                 assert!(check_instance_type(service, &name).is_ok(), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn every_priced_type_is_one_the_catalogues_accept() {
+        for (service, table) in [
+            (Service::Ec2, EC2_PRICES),
+            (Service::Rds, RDS_PRICES),
+            (Service::ElastiCache, CACHE_PRICES),
+        ] {
+            for (name, price) in table {
+                assert!(check_instance_type(service, name).is_ok(), "{name}");
+                assert!(*price > 0.0 && *price < 20.0, "{name}");
+                assert_eq!(
+                    table.iter().filter(|(other, _)| other == name).count(),
+                    1,
+                    "{name} once"
+                );
+            }
+        }
+        assert_eq!(
+            hourly_price(Service::ElastiCache, "cache.t3.small"),
+            Some(0.034 * 0.8)
+        );
+        assert_eq!(hourly_price(Service::Ec2, "m5.metal"), None);
     }
 }

@@ -34,7 +34,7 @@ locals {
   # Kubernetes
   kubernetes_version = "[[ versions.services.kubernetes ]]"
   eks_instance_type  = "[[ env.eks_instance_type ]]"
-  eks_node_min_size  = 2
+  eks_node_min_size  = [[ env.eks_node_min_size ]]
   eks_node_max_size  = 6
   # The API endpoint is private (reachable from the VPC: bastion, self-hosted runners). List CIDRs
   # here to also open the public endpoint to them, e.g. ["203.0.113.7/32"]; access still needs
