@@ -351,3 +351,16 @@ fn an_environment_added_by_set_takes_a_free_sibling_host() {
     let config = repo.read("ci/tutor-deploy/environments/staging/config.yml");
     assert!(config.contains("staging-learn."), "{config}");
 }
+
+#[test]
+fn the_readme_says_how_to_install_before_anything_else() {
+    // Was: no install step in the README (docs/getting-started.md had one, linked from nowhere).
+    let readme = common::read_checkout("README.md");
+    let install = readme
+        .find("cargo install --locked --path .")
+        .expect("an install step");
+    assert!(
+        install < readme.find("## ").unwrap_or(readme.len()),
+        "before the first section"
+    );
+}
