@@ -178,14 +178,49 @@ fn reads_back_as(text: &str, answers: &Answers) -> bool {
 /// `prod`: each environment gets that value written down, so an update changes no protection,
 /// availability or deployment of any environment. Returns a note per environment.
 fn carry_production(raw: &mut serde_json::Value, text: &str) -> Vec<String> {
-    if text.contains("production:") {
+    write_down(raw, text, "production", |_, name| {
+        let production = name == "prod";
+        let why = format!(
+            "for `{name}`, as its name meant before; change it in `{}` if that is not what you want",
+            record::ANSWERS_PATH
+        );
+        Some((serde_json::Value::Bool(production), why))
+    })
+}
+
+/// Answers recorded before `environments[].vpc_cidr` existed gave each environment the range
+/// of its list position, `10.(index * 10 + 10).0.0/16`: each environment gets that range
+/// written down, so that removing one later moves no other environment's VPC (AWS would replace
+/// it and everything in it). Returns a note per environment.
+fn carry_vpc_ranges(raw: &mut serde_json::Value, text: &str) -> Vec<String> {
+    write_down(raw, text, "vpc_cidr", |index, name| {
+        // Past 24 environments the old range (`10.260.0.0/16`) was not an address: those take
+        // a free range instead, recorded all the same.
+        (index < 25).then(|| {
+            let cidr = format!("10.{}.0.0/16", index * 10 + 10);
+            let why = format!("for `{name}`, the range its place in the list gave it before; it is recorded in `{}` so that list changes no longer move it", record::ANSWERS_PATH);
+            (serde_json::Value::String(cidr), why)
+        })
+    })
+}
+
+/// For answers recorded before the environment key `key` existed (their text never names it):
+/// the value `old` gives each environment (by index and name) written into the raw answers,
+/// with a note each. Nothing when the answers list no environments (the one default
+/// environment gets the same either way).
+fn write_down(
+    raw: &mut serde_json::Value,
+    text: &str,
+    key: &str,
+    old: impl Fn(usize, &str) -> Option<(serde_json::Value, String)>,
+) -> Vec<String> {
+    if text.contains(&format!("{key}:")) {
         return Vec::new();
     }
     let Some(environments) = raw
         .get_mut("environments")
         .and_then(serde_json::Value::as_array_mut)
     else {
-        // The one default environment is `prod`, and the first: production either way.
         return Vec::new();
     };
     let mut notes = Vec::new();
@@ -198,49 +233,14 @@ fn carry_production(raw: &mut serde_json::Value, text: &str) -> Vec<String> {
             .and_then(serde_json::Value::as_str)
             .unwrap_or("prod")
             .to_owned();
-        let production = name == "prod";
-        map.insert("production".into(), serde_json::Value::Bool(production));
-        notes.push(format!(
-            "new answer `environments.{index}.production` is `{production}` for `{name}`, as its name meant before; change it in `{}` if that is not what you want",
-            record::ANSWERS_PATH
-        ));
-    }
-    notes
-}
-
-/// Answers recorded before `environments[].vpc_cidr` existed gave each environment the range
-/// of its list position, `10.(index * 10 + 10).0.0/16`: each environment gets that range
-/// written down, so that removing one later moves no other environment's VPC (AWS would replace
-/// it and everything in it). Returns a note per environment.
-fn carry_vpc_ranges(raw: &mut serde_json::Value, text: &str) -> Vec<String> {
-    if text.contains("vpc_cidr:") {
-        return Vec::new();
-    }
-    let Some(environments) = raw
-        .get_mut("environments")
-        .and_then(serde_json::Value::as_array_mut)
-    else {
-        // The one default environment had 10.10.0.0/16, the first free range still.
-        return Vec::new();
-    };
-    let mut notes = Vec::new();
-    // Past 24 environments the old range (`10.260.0.0/16`) was not an address: those take a
-    // free range instead, recorded all the same.
-    for (index, environment) in environments.iter_mut().enumerate().take(25) {
-        let Some(map) = environment.as_object_mut() else {
+        let Some((value, why)) = old(index, &name) else {
             continue;
         };
-        let name = map
-            .get("name")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("prod")
-            .to_owned();
-        let cidr = format!("10.{}.0.0/16", index * 10 + 10);
-        map.insert("vpc_cidr".into(), serde_json::Value::String(cidr.clone()));
         notes.push(format!(
-            "new answer `environments.{index}.vpc_cidr` is `{cidr}` for `{name}`, the range its place in the list gave it before; it is recorded in `{}` so that list changes no longer move it",
-            record::ANSWERS_PATH
+            "new answer `environments.{index}.{key}` is `{}` {why}",
+            crate::answers::show(&value).trim_matches('`')
         ));
+        map.insert(key.to_owned(), value);
     }
     notes
 }
