@@ -382,6 +382,14 @@ pub(crate) mod fixture {
             .collect()
     }
 
+    /// The findings of checks 2-4 as `path:line: message` lines, for asserting on.
+    pub(crate) fn messages(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+        terraform_findings(files)
+            .iter()
+            .map(|f| format!("{}:{}: {}", f.path, f.line.unwrap_or(0), f.message))
+            .collect()
+    }
+
     /// Checks 2-4 on a tree.
     pub(crate) fn terraform_findings(files: &BTreeMap<String, Vec<u8>>) -> Vec<super::Finding> {
         let tree = super::Tree::from_files(files);

@@ -241,16 +241,9 @@ impl Visit for References {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::fixture::{self, terraform_findings};
+    use crate::validate::fixture::{self, messages};
 
     const VPC: &str = "terraform/environments/prod/vpc/terragrunt.hcl";
-
-    fn messages(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<String> {
-        terraform_findings(files)
-            .iter()
-            .map(|f| format!("{}:{}: {}", f.path, f.line.unwrap_or(0), f.message))
-            .collect()
-    }
 
     #[test]
     fn settings_read_through_the_root_include_must_exist() {

@@ -324,16 +324,9 @@ fn check_local_calls(
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::fixture::{self, terraform_findings};
+    use crate::validate::fixture::{self, messages, terraform_findings};
 
     const VPC: &str = "terraform/environments/prod/vpc/terragrunt.hcl";
-
-    fn messages(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<String> {
-        terraform_findings(files)
-            .iter()
-            .map(|f| format!("{}:{}: {}", f.path, f.line.unwrap_or(0), f.message))
-            .collect()
-    }
 
     #[test]
     fn a_required_variable_no_unit_supplies_is_named_in_each_unit() {
