@@ -138,6 +138,9 @@ pub struct Record {
     pub base: BTreeMap<String, String>,
     /// `answers.yml` as it is, comments and all.
     pub answers_text: String,
+    /// The record files as read (answers, base, manifest): what an update compares its new
+    /// record with, so that they are read once.
+    pub(crate) files: BTreeMap<&'static str, Vec<u8>>,
 }
 
 impl Record {
@@ -176,11 +179,20 @@ impl Record {
                 );
             }
         }
+        let mut files = BTreeMap::new();
         let base = match read_file(root, BASE_PATH, MAX_BASE_FILE_BYTES)? {
-            Some(bytes) => decode_base(&bytes)?,
+            Some(bytes) => {
+                let base = decode_base(&bytes)?;
+                files.insert(BASE_PATH, bytes);
+                base
+            }
             None => BTreeMap::new(),
         };
         let answers_bytes = read_file(root, ANSWERS_PATH, MAX_ANSWERS_BYTES)?;
+        if let Some(bytes) = &answers_bytes {
+            files.insert(ANSWERS_PATH, bytes.clone());
+        }
+        files.insert(MANIFEST_PATH, manifest_bytes);
         let answers_text = answers_bytes
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(|| {
@@ -192,6 +204,7 @@ impl Record {
             manifest,
             base,
             answers_text,
+            files,
         })
     }
 }

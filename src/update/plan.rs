@@ -351,7 +351,7 @@ pub(crate) fn plan(record: &Record, disk: &Disk, theirs: &RenderedTree) -> Plan 
     .into_iter()
     .map(|path| {
         let new = &recorded[path];
-        let current = disk.record.get(path).and_then(Option::as_deref);
+        let current = record.files.get(path).map(Vec::as_slice);
         if current == Some(new.contents.as_slice()) {
             FilePlan::new(path, Action::Unchanged)
         } else {

@@ -1,5 +1,6 @@
 //! Reading what `update` needs of the repository before it plans: every path the base or the
-//! new render knows, and the record files, each checked against the path policy. The only part
+//! new render knows, each checked against the path policy (the record files come read with the
+//! [`Record`]). The only part
 //! of planning that touches the disk.
 
 use crate::record::{self, Record, sha256_hex};
@@ -40,8 +41,6 @@ impl OnDisk {
 pub(crate) struct Disk {
     /// Every path the manifest or the new render names (record files aside): `None` when absent.
     pub files: BTreeMap<String, Option<OnDisk>>,
-    /// The record files as they are now.
-    pub record: BTreeMap<&'static str, Option<Vec<u8>>>,
 }
 
 /// Reads the files the plan compares. An error (nothing written) for a file `update` cannot
@@ -67,14 +66,6 @@ pub(crate) fn read(root: &Path, record: &Record, theirs: &RenderedTree) -> anyho
             refuse_unmergeable(path, &entry.sha256, file)?;
         }
         disk.files.insert(path.to_owned(), ours);
-    }
-    for path in [
-        record::ANSWERS_PATH,
-        record::BASE_PATH,
-        record::MANIFEST_PATH,
-    ] {
-        disk.record
-            .insert(path, read_one(root, path)?.map(|file| file.contents));
     }
     Ok(disk)
 }
