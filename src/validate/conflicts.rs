@@ -2,7 +2,8 @@
 //! git write them) left in any text file, so an unresolved merge fails `check` and
 //! `update --check` instead of passing as an edit.
 
-use super::finding::{CheckKind, Finding};
+use super::CheckKind;
+use super::finding::Finding;
 use super::tree::Tree;
 
 pub(crate) fn check(tree: &Tree) -> Vec<Finding> {

@@ -2,7 +2,8 @@
 //! valid, the environment folders are the recorded environments, and the manifest's hashes
 //! tell which generated files were edited or deleted since (information, not errors).
 
-use super::finding::{CheckKind, Finding};
+use super::CheckKind;
+use super::finding::Finding;
 use super::tree::Tree;
 use crate::answers::{Answers, load};
 use crate::record::{ANSWERS_PATH, MANIFEST_PATH, Manifest, sha256_hex};

@@ -2,7 +2,7 @@
 //! and the [`Report`] that prints them as text or JSON and says how the run ended. Holds no
 //! check logic.
 
-pub(crate) use super::CheckKind;
+use super::CheckKind;
 use serde::Serialize;
 use std::fmt;
 

@@ -5,8 +5,9 @@
 //! ignored test `regenerate_interfaces_json` below (`cargo test --lib -- --ignored
 //! regenerate_interfaces_json`).
 
+use super::CheckKind;
 use super::constraint::{Constraint, Version};
-use super::finding::{CheckKind, Finding};
+use super::finding::Finding;
 use super::interface::{Declared, Interface, compare};
 use super::terraform::{Module, ModuleCall, Parsed};
 use serde::{Deserialize, Serialize};

@@ -3,8 +3,9 @@
 //! `read_terragrunt_config(...)` (`local.env.x`, `include.root.locals.env.x`) exists in the file
 //! read, evaluated for the unit (each environment's `env.hcl` on its own). Pure.
 
+use super::CheckKind;
 use super::eval::{self, Scope, Value, tree_path};
-use super::finding::{CheckKind, Finding};
+use super::finding::Finding;
 use super::terraform::{Parsed, key_name, label, start};
 use super::terragrunt::Unit;
 use super::tree::Tree;

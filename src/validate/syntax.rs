@@ -2,7 +2,8 @@
 //! and a repository alike), that text is LF UTF-8 (and canonical in a render), and that YAML and
 //! JSON parse. HCL parses once in [`super::terraform::Parsed`], which reports its errors.
 
-use super::finding::{CheckKind, Finding};
+use super::CheckKind;
+use super::finding::Finding;
 use super::tree::Tree;
 use crate::blueprints::is_text;
 

@@ -6,8 +6,9 @@
 //! `dependency.X.outputs.Y` names an output of X's local module and a mocked one. A path that
 //! cannot be evaluated is information, not an error.
 
+use super::CheckKind;
 use super::eval::{self, Scope, Value, show, tree_path};
-use super::finding::{CheckKind, Finding};
+use super::finding::Finding;
 use super::terraform::{Module, Parsed, Site, label, start};
 use super::tree::{Tree, parent};
 use crate::suggest::did_you_mean;

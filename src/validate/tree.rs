@@ -2,7 +2,8 @@
 //! a render or from a folder ([`read_folder`]). Path helpers answer "does this file or folder
 //! exist" the way Terragrunt would ask the disk. Only [`read_folder`] touches the disk.
 
-use super::finding::{CheckKind, Finding};
+use super::CheckKind;
+use super::finding::Finding;
 use crate::render::RenderedTree;
 use anyhow::Context as _;
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,7 +3,8 @@
 //! of the repository holds a secret value (a literal password, secret or key, an AWS access key
 //! id, a private key block).
 
-use super::finding::{CheckKind, Finding};
+use super::CheckKind;
+use super::finding::Finding;
 use super::syntax::{is_hcl, is_yaml};
 use super::terraform::{Parsed, start};
 use super::tree::Tree;

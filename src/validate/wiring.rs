@@ -3,7 +3,8 @@
 //! of calls between local modules; and, inside every local module, that each `var.x` is
 //! declared and each `local.x` and `module.x` exists. Pure.
 
-use super::finding::{CheckKind, Finding};
+use super::CheckKind;
+use super::finding::Finding;
 use super::interface::{Interface, compare};
 use super::registry::{self, Resolution};
 use super::terraform::{Module, Parsed, ReferenceKind, Site};

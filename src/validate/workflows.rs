@@ -2,7 +2,8 @@
 //! (`on`, `jobs`, each job `runs-on` or `uses`, each step `uses` or `run`), balanced `${{ }}`
 //! expressions, and no long-lived AWS keys (workflows assume roles through OpenID Connect).
 
-use super::finding::{CheckKind, Finding};
+use super::CheckKind;
+use super::finding::Finding;
 use super::tree::Tree;
 use super::yaml::{self, Node, Yaml, place};
 
