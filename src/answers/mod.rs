@@ -306,7 +306,7 @@ impl Answers {
 }
 
 /// Gives each environment without a `vpc_cidr` the first range no other environment uses, and
-/// marks every environment's range as chosen: a range is recorded when first assigned, so a
+/// marks every environment's range and `production` as chosen: a range is recorded when first assigned, so a
 /// later change to the list (an environment removed) never moves another one's VPC.
 fn assign_vpc_ranges(
     environments: &mut [Environment],
@@ -330,8 +330,11 @@ fn assign_vpc_ranges(
             environment.vpc_cidr = cidr;
         }
         // The one default environment (no list given) is written as comments with the list.
+        // `production` is recorded too: its default follows the list position, and reordering
+        // the list must never turn production into a non-production environment.
         if listed {
             chosen.insert(format!("environments.{index}.vpc_cidr"));
+            chosen.insert(format!("environments.{index}.production"));
         }
     }
     Ok(())
@@ -826,8 +829,11 @@ mod tests {
             .map(|e| e.vpc_cidr.as_str())
             .collect();
         assert_eq!(ranges, ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
-        // Derived, yet recorded as a value: a later list change must not move it.
+        // Derived, yet recorded as a value: a later list change must not move it, nor turn
+        // production into another environment (found in review: reordering did).
         assert!(answers.chosen.contains("environments.2.vpc_cidr"));
+        assert!(answers.chosen.contains("environments.0.production"));
+        assert!(answers.chosen.contains("environments.2.production"));
         // A range given elsewhere is skipped by the defaults, wherever it is in the list.
         raw["environments"] = yaml(
             "[{name: prod, subdomain: a}, {name: dev, subdomain: c, vpc_cidr: 10.10.0.0/16}, {name: qa, subdomain: d, vpc_cidr: 172.16.0.0/16}]",

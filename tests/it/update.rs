@@ -570,3 +570,13 @@ fn an_environment_added_by_hand_has_its_free_range_recorded() {
         "{recorded}"
     );
 }
+
+#[test]
+fn production_is_recorded_so_reordering_the_list_keeps_it() {
+    // Found in review: `production` defaulted by list position and stayed a comment, so putting
+    // `dev` first turned the real prod into a non-production environment on the next update.
+    let repo = Repo::new().answers(common::example("seed-like")).generate();
+    let answers = repo.read(".openedx-devops/answers.yml");
+    assert!(answers.contains("\n    production: true\n"), "{answers}");
+    assert!(answers.contains("\n    production: false\n"), "{answers}");
+}
