@@ -75,7 +75,6 @@ resource "aws_docdb_cluster" "this" {
   deletion_protection             = var.deletion_protection
   skip_final_snapshot             = false
   final_snapshot_identifier       = "${var.name}-final"
-  copy_tags_to_snapshot           = true
 }
 
 resource "aws_docdb_cluster_instance" "this" {
