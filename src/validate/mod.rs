@@ -16,6 +16,7 @@
 //! 6. [`tutor`]: Tutor settings and hosts per environment; no secret values anywhere.
 //! 7. [`consistency`]: environment folders and edits against `.openedx-devops/` (repositories).
 //! 8. [`conflicts`]: conflict blocks left by `update` in any text file.
+//! 9. [`schema`]: `resource` and `data` blocks against the embedded provider schemas.
 
 mod conflicts;
 mod consistency;
@@ -24,6 +25,7 @@ mod eval;
 mod finding;
 mod interface;
 mod registry;
+mod schema;
 mod settings;
 mod syntax;
 mod terraform;
@@ -74,6 +76,8 @@ pub enum CheckKind {
     Answers,
     /// 8: conflict blocks an update (or git) left unresolved.
     Conflict,
+    /// 9: `resource` and `data` blocks against the pinned providers' schemas.
+    Schema,
 }
 
 /// What is being validated.
@@ -158,6 +162,11 @@ pub(crate) const CHECKS: &[Check] = &[
         kind: CheckKind::Conflict,
         on_render: true,
         run: |input| conflicts::check(input.tree),
+    },
+    Check {
+        kind: CheckKind::Schema,
+        on_render: true,
+        run: |input| schema::check(input.parsed),
     },
 ];
 

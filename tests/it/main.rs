@@ -10,6 +10,7 @@ mod hardening_answers;
 mod hostile;
 mod pipeline_tree;
 mod properties;
+mod provider_schema;
 mod schema;
 mod secrets;
 mod snapshots;
