@@ -22,7 +22,7 @@ Output format, one line a name, sorted, indented one space per block depth:
   <name> r|o|c                         attribute: required, optional, computed only
   <name> rl|ol                         a list of objects that may be written as blocks too
   <name> B|b                           block: at least one required | optional; its content follows
-  <name> u                             block whose content is not checked (recursive schema)
+  <name> u                             block whose content is not checked (recursive or skipped)
 """
 import json
 import re
@@ -109,10 +109,11 @@ def render(fqn, attributes_class, depth, stack, out):
         name = link.group(1) if link else snake(prop["name"])
         nested = struct_of(prop["type"])
         summary = docs.get("summary", "")
-        is_block = nested is not None and summary in (f"{name} block", f"{name} block.")
-        if is_block:
-            kind = "b" if prop.get("optional") else "B"
-            entries[name] = (kind, nested)
+        if summary in (f"{name} block", f"{name} block.") and nested is None:
+            # A block the generator skipped (typed `any`): known, its content not checked.
+            entries[name] = ("u", None)
+        elif summary in (f"{name} block", f"{name} block."):
+            entries[name] = ("b" if prop.get("optional") else "B", nested)
         else:
             kind = "o" if prop.get("optional") else "r"
             if nested is not None and is_list_of_objects(prop["type"]):
