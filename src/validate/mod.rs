@@ -16,6 +16,8 @@
 //! 6. [`tutor`]: Tutor settings and hosts per environment; no secret values anywhere.
 //! 7. [`consistency`]: environment folders and edits against `.openedx-devops/` (repositories).
 //! 8. [`conflicts`]: conflict blocks left by `update` in any text file.
+//! 9. [`security`]: GitHub OIDC roles, the CDN's bucket policy, ElastiCache encryption and
+//!    AUTH, database ports open to network ranges (repositories).
 
 mod conflicts;
 mod consistency;
@@ -24,6 +26,7 @@ mod eval;
 mod finding;
 mod interface;
 mod registry;
+mod security;
 mod settings;
 mod syntax;
 mod terraform;
@@ -74,6 +77,8 @@ pub enum CheckKind {
     Answers,
     /// 8: conflict blocks an update (or git) left unresolved.
     Conflict,
+    /// 9: security posture of the Terraform: OIDC trust, bucket policy, cache, security groups.
+    Security,
 }
 
 /// What is being validated.
@@ -158,6 +163,11 @@ pub(crate) const CHECKS: &[Check] = &[
         kind: CheckKind::Conflict,
         on_render: true,
         run: |input| conflicts::check(input.tree),
+    },
+    Check {
+        kind: CheckKind::Security,
+        on_render: false,
+        run: |input| security::check(input.parsed, &input.units),
     },
 ];
 
