@@ -105,7 +105,7 @@ impl<'s, 'a> File<'s, 'a> {
             ) => self.raw_cache(kind, block, found),
             ("resource", Some("aws_security_group")) => {
                 for ingress in block.body.get_blocks("ingress") {
-                    self.raw_ingress(&ingress.body, start(ingress), found);
+                    self.raw_ingress(&ingress.body, found);
                 }
             }
             ("resource", Some("aws_security_group_rule")) => {
@@ -116,11 +116,11 @@ impl<'s, 'a> File<'s, 'a> {
                     .as_deref()
                     == Some("ingress")
                 {
-                    self.raw_ingress(body, start(block), found);
+                    self.raw_ingress(body, found);
                 }
             }
             ("resource", Some("aws_vpc_security_group_ingress_rule")) => {
-                self.raw_ingress(&block.body, start(block), found)
+                self.raw_ingress(&block.body, found)
             }
             ("data", Some("aws_iam_policy_document")) => {
                 for statement in block.body.get_blocks("statement") {
@@ -1139,7 +1139,7 @@ impl<'s, 'a> File<'s, 'a> {
 
     /// An `ingress` block of `aws_security_group`, an `aws_security_group_rule` of type ingress,
     /// or an `aws_vpc_security_group_ingress_rule`.
-    fn raw_ingress(&self, body: &Body, at: usize, found: &mut Vec<(Rule, Finding)>) {
+    fn raw_ingress(&self, body: &Body, found: &mut Vec<(Rule, Finding)>) {
         let value = |name: &str| body.get_attribute(name).map(|a| &a.value);
         let protocol = value("protocol").or_else(|| value("ip_protocol"));
         if self.ports(value("from_port"), value("to_port"), protocol) != Ports::Database {
@@ -1147,7 +1147,7 @@ impl<'s, 'a> File<'s, 'a> {
         }
         for key in ["cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6"] {
             if let Some((offset, source)) = self.cidr_source(value(key)) {
-                found.push(self.cidr_finding(offset.max(at), source));
+                found.push(self.cidr_finding(offset, source));
             }
         }
     }
@@ -1280,8 +1280,15 @@ mod tests {
 
     const CACHE_TODAY: &str = "module \"redis\" {\n  source  = \"terraform-aws-modules/elasticache/aws\"\n  version = \"1.10.3\"\n\n  port                       = 6379\n  at_rest_encryption_enabled = true\n  transit_encryption_enabled = false\n\n  security_group_rules = {\n    ingress_vpc = {\n      cidr_ipv4 = var.vpc_cidr_block\n    }\n  }\n}\n";
 
-    /// Every example answers file of the checkout rendered: (name, files).
+    /// Every example answers file of the checkout rendered, and `new --defaults`: (name, files).
     fn examples() -> Vec<(String, BTreeMap<String, Vec<u8>>)> {
+        let render = |answers: &str| -> BTreeMap<String, Vec<u8>> {
+            crate::render_yaml(answers)
+                .unwrap()
+                .into_iter()
+                .map(|(path, text)| (path, text.into_bytes()))
+                .collect()
+        };
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
         let mut names: Vec<_> = std::fs::read_dir(&folder)
             .unwrap()
@@ -1290,21 +1297,18 @@ mod tests {
             .collect();
         names.sort();
         assert!(names.len() >= 3);
-        names
+        let mut all: Vec<_> = names
             .into_iter()
             .map(|path| {
                 let answers = std::fs::read_to_string(&path).unwrap();
-                let files = crate::render_yaml(&answers)
-                    .unwrap()
-                    .into_iter()
-                    .map(|(path, text)| (path, text.into_bytes()))
-                    .collect();
-                (
-                    path.file_stem().unwrap().to_string_lossy().into_owned(),
-                    files,
-                )
+                let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+                (name, render(&answers))
             })
-            .collect()
+            .collect();
+        // JSON is YAML.
+        let defaults = crate::answers::load::demo_defaults().to_string();
+        all.push(("defaults".to_owned(), render(&defaults)));
+        all
     }
 
     /// What every example renders to today, by rule and file: the defects of issue 15 (M2, M3,
@@ -1348,6 +1352,11 @@ mod tests {
         ),
         (
             "seed-like",
+            Rule::DatabaseFromCidr,
+            "terraform/modules/mongodb-ec2/main.tf",
+        ),
+        (
+            "defaults",
             Rule::DatabaseFromCidr,
             "terraform/modules/mongodb-ec2/main.tf",
         ),
