@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # checkov over the Terraform of a generated repository: .ci/checkov.sh <generated repository>
-# Installs checkov (pinned) into the virtualenv ${VENV:-.ci/.venv} when it is missing, scans
-# <repository>/terraform (framework terraform, directory mode) and fails on any failed check.
-# Deliberate exceptions are suppressed inline in the blueprints (#checkov:skip=CKV_...:reason).
+# Installs checkov (pinned) into the virtualenv ${VENV:-.ci/.venv} when it is missing, then runs
+# it the way a user of the generated repository does: `cd <repository> && checkov -d terraform`,
+# so that checkov reads the repository's own `.checkov.yaml` (its one account-wide exception,
+# CKV_TF_1) and nothing else is skipped here. Fails on any failed check. Deliberate exceptions of
+# one resource are suppressed inline in the blueprints (#checkov:skip=CKV_...:reason).
 set -euo pipefail
 
 CHECKOV_VERSION="${CHECKOV_VERSION:-3.3.30}"
@@ -32,14 +34,15 @@ fi
 report="$(mktemp)"
 trap 'rm -f "$report"' EXIT
 
-# Registry modules are not downloaded (no network in CI, and they are upstream's code): checkov
-# checks the resources and module calls this repository writes.
-# CKV_TF_1 (module source pinned to a git commit) cannot pass for a Terraform registry source:
-# those are pinned to exact registry versions (blueprints/_versions.yml) instead.
+# The flags are about output and being offline only: registry modules are not downloaded (no
+# network in CI, and they are upstream's code), so checkov checks the resources and module calls
+# this repository writes. What is checked and skipped is the repository's `.checkov.yaml`.
 set +e
-LOG_LEVEL=ERROR "$VENV/bin/checkov" --directory "$target/terraform" --framework terraform --quiet --compact \
-  --skip-download --skip-check CKV_TF_1 --output cli --output json --output-file-path "console,$report" \
-  > "$report.console" 2>&1
+(
+  cd "$target" &&
+    LOG_LEVEL=ERROR "$VENV/bin/checkov" -d terraform --framework terraform --quiet --compact \
+      --skip-download --output cli --output json --output-file-path "console,$report"
+) > "$report.console" 2>&1
 status=$?
 set -e
 cat "$report.console"

@@ -17,6 +17,8 @@
 //! 7. [`consistency`]: environment folders and edits against `.openedx-devops/` (repositories).
 //! 8. [`conflicts`]: conflict blocks left by `update` in any text file.
 //! 9. [`schema`]: `resource` and `data` blocks against the embedded provider schemas.
+//! 10. [`security`]: GitHub OIDC roles, the CDN's bucket policy, ElastiCache encryption and
+//!     AUTH, database ports open to network ranges (repositories).
 
 mod conflicts;
 mod consistency;
@@ -26,6 +28,7 @@ mod finding;
 mod interface;
 mod registry;
 mod schema;
+mod security;
 mod settings;
 mod syntax;
 mod terraform;
@@ -78,6 +81,8 @@ pub enum CheckKind {
     Conflict,
     /// 9: `resource` and `data` blocks against the pinned providers' schemas.
     Schema,
+    /// 10: security posture of the Terraform: OIDC trust, bucket policy, cache, security groups.
+    Security,
 }
 
 /// What is being validated.
@@ -167,6 +172,11 @@ pub(crate) const CHECKS: &[Check] = &[
         kind: CheckKind::Schema,
         on_render: true,
         run: |input| schema::check(input.parsed),
+    },
+    Check {
+        kind: CheckKind::Security,
+        on_render: false,
+        run: |input| security::check(input.parsed, &input.units),
     },
 ];
 
