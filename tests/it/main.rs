@@ -9,6 +9,7 @@ mod envcommon_migration;
 mod hardening_answers;
 mod hostile;
 mod pipeline_tree;
+mod platform_review;
 mod properties;
 mod schema;
 mod secrets;

@@ -16,7 +16,7 @@ terraform {
 dependency "github_oidc" {
   config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/github-oidc"
   mock_outputs = {
-    arn = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+    url = "https://token.actions.githubusercontent.com"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -32,9 +32,12 @@ dependency "ecr" {
 inputs = {
   github_environment  = local.env.name
   name                = "${local.env.resource_prefix}-github-deploy"
-  oidc_provider_arn   = dependency.github_oidc.outputs.arn
+  oidc_provider_url   = dependency.github_oidc.outputs.url
   github_repository   = "${local.global.github_organization}/${local.global.github_repository}"
   cluster_name        = dependency.eks.outputs.cluster_name
   cluster_arn         = dependency.eks.outputs.cluster_arn
   ecr_repository_arns = dependency.ecr.outputs.repository_arns
+  namespaces          = [local.env.namespace]
+  # Production keeps the images it runs from expiring (modules/ecr).
+  mark_deployed_images = local.env.is_production
 }
