@@ -25,6 +25,7 @@ dependency "ecr" {
   config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/ecr"
   mock_outputs = {
     repository_arns = ["arn:aws:ecr:us-east-1:000000000000:repository/mock"]
+    kms_key_arn     = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -37,6 +38,7 @@ inputs = {
   cluster_name        = dependency.eks.outputs.cluster_name
   cluster_arn         = dependency.eks.outputs.cluster_arn
   ecr_repository_arns = dependency.ecr.outputs.repository_arns
+  ecr_kms_key_arn     = dependency.ecr.outputs.kms_key_arn
   namespaces          = [local.env.namespace]
   # Production keeps the images it runs from expiring (modules/ecr).
   mark_deployed_images = local.env.is_production

@@ -46,6 +46,11 @@ module "role" {
       actions   = var.mark_deployed_images ? ["ecr:BatchGetImage", "ecr:PutImage"] : ["ecr:BatchGetImage"]
       resources = var.ecr_repository_arns
     }
+    # The repositories' KMS key, as for the build role's push.
+    ecr_kms = {
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.ecr_kms_key_arn]
+    }
   }
 }
 

@@ -39,6 +39,11 @@ variable "ecr_repository_arns" {
   type        = list(string)
 }
 
+variable "ecr_kms_key_arn" {
+  description = "KMS key of those ECR repositories (output `kms_key_arn` of shared/ecr)."
+  type        = string
+}
+
 variable "github_environment" {
   description = "The GitHub environment whose jobs alone may assume the role."
   type        = string
