@@ -6,7 +6,9 @@
 #
 #   scripts/tutor-build.sh [--push] [--tag TAG] [--no-cache] openedx|mfe
 #
-#   --push       push the image (and its build cache) to the registry instead of loading it
+#   --push       push the image (and its build cache) to the registry instead of loading it; when
+#                the registry (ECR) has the tag already, build and push nothing: tags are
+#                immutable, so a re-run of the same commit is a no-op
 #   --tag TAG    image tag (default: <tutor version>-<first 12 characters of the HEAD commit>)
 #   --no-cache   neither read nor write the registry build cache (buildcache-* tags)
 #
@@ -84,6 +86,22 @@ if [ "$image" = openedx ]; then
   done
 fi
 
+# Registry, repository and region of the target, for ECR look-ups.
+repository="${target#*/}"
+repository="${repository%:*}"
+registry="${target%%/*}"
+region="$(sed -n 's/^[0-9]*\.dkr\.ecr\.\([a-z0-9-]*\)\.amazonaws\.com$/\1/p' <<<"$registry")"
+
+if [ "$push" = true ] && [ -n "$region" ] && command -v aws >/dev/null &&
+  aws ecr describe-images --region "$region" --repository-name "$repository" \
+    --image-ids imageTag="$tag" >/dev/null 2>&1; then
+  log "$target is in the registry already: nothing to build (tags are immutable)"
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    { echo "image=$target"; echo "tag=$tag"; } >> "$GITHUB_OUTPUT"
+  fi
+  exit 0
+fi
+
 args=(--no-registry-cache)
 if [ "$push" = true ]; then
   args+=("--output=type=image,push=true")
@@ -93,10 +111,6 @@ fi
 if [ "$cache" = true ]; then
   # The registry keeps tags immutable, so every build writes its cache under a tag of its own
   # (buildcache-<image tag>) and reads the newest earlier cache of the same Tutor version.
-  repository="${target#*/}"
-  repository="${repository%:*}"
-  registry="${target%%/*}"
-  region="$(sed -n 's/^[0-9]*\.dkr\.ecr\.\([a-z0-9-]*\)\.amazonaws\.com$/\1/p' <<<"$registry")"
   previous=""
   if [ -n "$region" ] && command -v aws >/dev/null; then
     previous="$(aws ecr describe-images --region "$region" --repository-name "$repository" \
@@ -107,7 +121,10 @@ if [ "$cache" = true ]; then
     log "reusing the build cache $previous"
     args+=(--docker-arg="--cache-from=type=registry,ref=$registry/$repository:$previous")
   fi
-  if [ "$push" = true ]; then
+  # A run that failed after exporting its cache left buildcache-<tag>: immutable, so keep it.
+  if [ "$push" = true ] && ! { [ -n "$region" ] && command -v aws >/dev/null &&
+    aws ecr describe-images --region "$region" --repository-name "$repository" \
+      --image-ids imageTag="buildcache-$tag" >/dev/null 2>&1; }; then
     args+=(--docker-arg="--cache-to=type=registry,ref=$registry/$repository:buildcache-$tag,mode=max,image-manifest=true,oci-mediatypes=true")
   fi
 fi

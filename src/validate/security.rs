@@ -1317,11 +1317,6 @@ mod tests {
     const TODAY: &[(&str, Rule, &str)] = &[
         (
             "*",
-            Rule::GithubAdmin,
-            "terraform/shared/github-infrastructure-role/terragrunt.hcl",
-        ),
-        (
-            "*",
             Rule::CdnWholeBucket,
             "terraform/modules/storage/main.tf",
         ),

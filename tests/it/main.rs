@@ -9,6 +9,7 @@ mod envcommon_migration;
 mod hardening_answers;
 mod hostile;
 mod pipeline_tree;
+mod platform_review;
 mod properties;
 mod provider_schema;
 mod schema;

@@ -21,6 +21,14 @@ dependency "github_infrastructure_role" {
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
 
+dependency "github_plan_role" {
+  config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/github-plan-role"
+  mock_outputs = {
+    arn = "arn:aws:iam::000000000000:role/mock-plan"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+
 inputs = {
   name                    = local.env.resource_prefix
   kubernetes_version      = local.env.kubernetes_version
@@ -33,4 +41,6 @@ inputs = {
   public_access_cidrs     = local.env.eks_public_access_cidrs
   admin_principal_arns    = local.global.eks_admin_principal_arns
   infrastructure_role_arn = dependency.github_infrastructure_role.outputs.arn
+  plan_role_arn           = dependency.github_plan_role.outputs.arn
+  log_retention_days      = local.env.eks_log_retention_days
 }

@@ -16,7 +16,7 @@ terraform {
 dependency "github_oidc" {
   config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/github-oidc"
   mock_outputs = {
-    arn = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+    url = "https://token.actions.githubusercontent.com"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -25,6 +25,7 @@ dependency "ecr" {
   config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/ecr"
   mock_outputs = {
     repository_arns = ["arn:aws:ecr:us-east-1:000000000000:repository/mock"]
+    kms_key_arn     = "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -32,9 +33,13 @@ dependency "ecr" {
 inputs = {
   github_environment  = local.env.name
   name                = "${local.env.resource_prefix}-github-deploy"
-  oidc_provider_arn   = dependency.github_oidc.outputs.arn
+  oidc_provider_url   = dependency.github_oidc.outputs.url
   github_repository   = "${local.global.github_organization}/${local.global.github_repository}"
   cluster_name        = dependency.eks.outputs.cluster_name
   cluster_arn         = dependency.eks.outputs.cluster_arn
   ecr_repository_arns = dependency.ecr.outputs.repository_arns
+  ecr_kms_key_arn     = dependency.ecr.outputs.kms_key_arn
+  namespaces          = [local.env.namespace]
+  # Production keeps the images it runs from expiring (modules/ecr).
+  mark_deployed_images = local.env.is_production
 }

@@ -17,4 +17,5 @@ inputs = {
   cluster_endpoint                   = dependency.eks.outputs.cluster_endpoint
   cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
   cpu_limit                          = local.env.karpenter_cpu_limit
+  ecr_pull_through_policy_arn        = dependency.eks.outputs.ecr_pull_through_policy_arn
 }

@@ -6,6 +6,7 @@ dependency "eks" {
     cluster_arn                        = "arn:aws:eks:us-east-1:000000000000:cluster/mock"
     cluster_endpoint                   = "https://mock.eks.amazonaws.com"
     cluster_certificate_authority_data = "bW9jaw=="
+    ecr_pull_through_policy_arn        = "arn:aws:iam::000000000000:policy/mock"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }

@@ -40,6 +40,8 @@ locals {
   # here to also open the public endpoint to them, e.g. ["203.0.113.7/32"]; access still needs
   # an EKS access entry (global.hcl: eks_admin_principal_arns).
   eks_public_access_cidrs = []
+  # Days CloudWatch keeps the control plane's logs (API audit included).
+  eks_log_retention_days = [[ 90 if env.is_production else 14 ]]
 [% if answers.spot_instances %]
   # Karpenter adds spot nodes (on-demand when no spot capacity is left) of several instance types
   # (terraform/modules/karpenter/chart), up to this many vCPUs in total.

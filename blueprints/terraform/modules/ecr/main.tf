@@ -8,6 +8,8 @@ resource "aws_kms_key" "ecr" {
 
 data "aws_caller_identity" "current" {}
 
+data "aws_region" "current" {}
+
 resource "aws_ecr_repository" "this" {
   for_each = toset(var.repository_names)
 
@@ -28,12 +30,27 @@ resource "aws_ecr_lifecycle_policy" "this" {
   for_each = aws_ecr_repository.this
 
   repository = each.value.name
-  # The build workflow stores its layer cache under `buildcache-*` tags: keep a few of those on
-  # their own, so that cache images never push a running release out of the newest N.
+  # Nothing an environment may run expires: an image tagged `deployed-*` (production's deploy
+  # marks what it runs) matches rule 1 and so can never be expired by a later rule; non-production
+  # environments follow main and run one of the newest images. Untagged images are the platform
+  # and attestation manifests of tagged image indexes: no rule touches them.
   policy = jsonencode({
     rules = [
       {
         rulePriority = 1
+        description  = "Keep every image a production deploy ran"
+        selection = {
+          tagStatus     = "tagged"
+          tagPrefixList = ["deployed-"]
+          countType     = "imageCountMoreThan"
+          countNumber   = 9999
+        }
+        action = {
+          type = "expire"
+        }
+      },
+      {
+        rulePriority = 2
         description  = "Keep the newest 3 build caches"
         selection = {
           tagStatus     = "tagged"
@@ -46,12 +63,13 @@ resource "aws_ecr_lifecycle_policy" "this" {
         }
       },
       {
-        rulePriority = 2
-        description  = "Keep the newest ${var.keep_images} images"
+        rulePriority = 3
+        description  = "Keep the newest ${var.keep_images} other tagged images"
         selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.keep_images
+          tagStatus      = "tagged"
+          tagPatternList = ["*"]
+          countType      = "imageCountMoreThan"
+          countNumber    = var.keep_images
         }
         action = {
           type = "expire"
@@ -59,4 +77,12 @@ resource "aws_ecr_lifecycle_policy" "this" {
       },
     ]
   })
+}
+
+# Images of public.ecr.aws pulled through this registry (`<registry>/ecr-public/<path>`): the nodes
+# pull with their own ECR permissions instead of anonymously through the NAT address, and the
+# registry keeps a copy. Needs no credentials.
+resource "aws_ecr_pull_through_cache_rule" "ecr_public" {
+  ecr_repository_prefix = "ecr-public"
+  upstream_registry_url = "public.ecr.aws"
 }

@@ -12,3 +12,8 @@ output "kms_key_arn" {
   description = "KMS key that encrypts the images."
   value       = aws_kms_key.ecr.arn
 }
+
+output "ecr_public_cache_prefix" {
+  description = "Image prefix that pulls public.ecr.aws images through this registry: `<prefix>/<path>:<tag>` for `public.ecr.aws/<path>:<tag>`."
+  value       = "${data.aws_caller_identity.current.account_id}.dkr.ecr.${data.aws_region.current.region}.amazonaws.com/${aws_ecr_pull_through_cache_rule.ecr_public.ecr_repository_prefix}"
+}

@@ -23,7 +23,12 @@ output "node_security_group_id" {
   value       = module.eks.node_security_group_id
 }
 
-output "node_iam_role_name" {
-  description = "IAM role of the managed node group."
-  value       = module.eks.node_iam_role_name
+output "node_group_iam_role_name" {
+  description = "IAM role of the nodes of the managed node group `default` (Karpenter's nodes have their own, output of the karpenter unit)."
+  value       = module.eks.eks_managed_node_groups["default"].iam_role_name
+}
+
+output "ecr_pull_through_policy_arn" {
+  description = "IAM policy that lets nodes pull through the ECR cache of public.ecr.aws (Karpenter's node role attaches it too)."
+  value       = aws_iam_policy.ecr_pull_through.arn
 }

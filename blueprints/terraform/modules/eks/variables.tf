@@ -58,6 +58,16 @@ variable "admin_principal_arns" {
 }
 
 variable "infrastructure_role_arn" {
-  description = "ARN of the GitHub infrastructure role (terragrunt plan/apply), a cluster admin too."
+  description = "ARN of the GitHub infrastructure role (terragrunt apply): a cluster admin and an administrator of the secrets key."
   type        = string
+}
+
+variable "plan_role_arn" {
+  description = "ARN of the GitHub plan role (terragrunt plan): reads the cluster, changes nothing."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Days the control plane logs (audit included) are kept in CloudWatch."
+  type        = number
 }

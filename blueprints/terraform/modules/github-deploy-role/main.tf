@@ -1,11 +1,9 @@
 # The role the deploy workflow assumes for one environment: it may describe the environment's EKS
-# cluster (for `aws eks update-kubeconfig`) and is a cluster admin through an EKS access entry, so
-# that `tutor k8s` can apply its manifests (including its Namespace) and read the secrets Terraform
-# wrote. Only workflows of this repository can assume it (OIDC).
-
-data "aws_iam_openid_connect_provider" "github" {
-  arn = var.oidc_provider_arn
-}
+# cluster (for `aws eks update-kubeconfig`) and, through an EKS access entry, administer the Open
+# edX namespace only (Tutor's manifests, its jobs and the secrets Terraform wrote there are all
+# namespaced) and read the rest of the cluster (`tutor k8s start` first gets the Namespace, which
+# Terraform created, and creates it only when that fails). Only jobs of this repository in the
+# environment's GitHub environment can assume it (OIDC).
 
 locals {
   organization = split("/", var.github_repository)[0]
@@ -19,9 +17,11 @@ module "role" {
   name            = var.name
   use_name_prefix = false
   description     = "GitHub Actions deploys Open edX to ${var.cluster_name}"
+  # As long as the deploy job may run (its timeout); the workflow asks for this duration.
+  max_session_duration = var.max_session_duration
 
   enable_github_oidc = true
-  github_provider    = trimprefix(data.aws_iam_openid_connect_provider.github.url, "https://")
+  github_provider    = trimprefix(var.oidc_provider_url, "https://")
   oidc_audiences     = ["sts.amazonaws.com"]
   # Only jobs that run in the GitHub environment of this name (where protection rules apply).
   oidc_wildcard_subjects = [
@@ -39,6 +39,18 @@ module "role" {
       actions   = ["ecr:DescribeImages", "ecr:DescribeRepositories"]
       resources = var.ecr_repository_arns
     }
+    # Production's deploy adds a `deployed-<environment>-<tag>` tag to the images it runs, which
+    # the lifecycle policy never expires: it reads a manifest and puts it under the new tag (the
+    # repositories' tags are immutable, so no existing tag can be moved).
+    ecr_mark = {
+      actions   = var.mark_deployed_images ? ["ecr:BatchGetImage", "ecr:PutImage"] : ["ecr:BatchGetImage"]
+      resources = var.ecr_repository_arns
+    }
+    # The repositories' KMS key, as for the build role's push.
+    ecr_kms = {
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.ecr_kms_key_arn]
+    }
   }
 }
 
@@ -48,10 +60,23 @@ resource "aws_eks_access_entry" "deploy" {
   type          = "STANDARD"
 }
 
-resource "aws_eks_access_policy_association" "deploy" {
+# Admin of the Open edX namespace, nothing else.
+resource "aws_eks_access_policy_association" "namespace_admin" {
   cluster_name  = var.cluster_name
   principal_arn = aws_eks_access_entry.deploy.principal_arn
-  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy"
+
+  access_scope {
+    type       = "namespace"
+    namespaces = var.namespaces
+  }
+}
+
+# Read-only elsewhere (no Secrets): Tutor gets the Namespace object before it applies.
+resource "aws_eks_access_policy_association" "cluster_view" {
+  cluster_name  = var.cluster_name
+  principal_arn = aws_eks_access_entry.deploy.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
 
   access_scope {
     type = "cluster"

@@ -3,9 +3,20 @@ variable "name" {
   type        = string
 }
 
-variable "oidc_provider_arn" {
-  description = "ARN of the account's GitHub Actions OIDC provider (shared/github-oidc)."
+variable "oidc_provider_url" {
+  description = "Issuer URL of the account's GitHub Actions OIDC provider (output `url` of shared/github-oidc); an input rather than a data lookup, so that a plan on an empty account works."
   type        = string
+}
+
+variable "namespaces" {
+  description = "Kubernetes namespaces the deploy role administers (the environment's Open edX namespace)."
+  type        = list(string)
+}
+
+variable "max_session_duration" {
+  description = "Longest session, in seconds; the deploy workflow's `role-duration-seconds`."
+  type        = number
+  default     = 7200
 }
 
 variable "github_repository" {
@@ -28,7 +39,18 @@ variable "ecr_repository_arns" {
   type        = list(string)
 }
 
+variable "ecr_kms_key_arn" {
+  description = "KMS key of those ECR repositories (output `kms_key_arn` of shared/ecr)."
+  type        = string
+}
+
 variable "github_environment" {
   description = "The GitHub environment whose jobs alone may assume the role."
   type        = string
+}
+
+variable "mark_deployed_images" {
+  description = "Whether the deploy tags the images it runs `deployed-<environment>-<tag>`, keeping them from expiry (production)."
+  type        = bool
+  default     = false
 }

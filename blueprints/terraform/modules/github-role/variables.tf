@@ -8,8 +8,8 @@ variable "description" {
   type        = string
 }
 
-variable "oidc_provider_arn" {
-  description = "ARN of the account's GitHub Actions OIDC provider (shared/github-oidc)."
+variable "oidc_provider_url" {
+  description = "Issuer URL of the account's GitHub Actions OIDC provider (output `url` of shared/github-oidc); an input rather than a data lookup, so that a plan on an empty account works."
   type        = string
 }
 
@@ -19,14 +19,34 @@ variable "github_repository" {
 }
 
 variable "github_contexts" {
-  description = "The end of the OIDC subject the workflow must present: `ref:refs/heads/main`, `pull_request`, `environment:<name>` (wildcards allowed)."
+  description = "The end of the OIDC subject the workflow must present, exactly: `ref:refs/heads/main`, `pull_request`, `environment:<name>`."
   type        = list(string)
+
+  validation {
+    condition     = alltrue([for context in var.github_contexts : !can(regex("[*?]", context))])
+    error_message = "A GitHub context is matched exactly: no `*` or `?` (a wildcard would let other branches or environments assume the role)."
+  }
 }
 
 variable "policies" {
   description = "Managed policies attached to the role, by a key of your choice."
   type        = map(string)
   default     = {}
+}
+
+variable "inline_permissions" {
+  description = "Statements of the role's inline policy besides the ECR ones, by a key of your choice."
+  type = map(object({
+    effect    = optional(string, "Allow")
+    actions   = list(string)
+    resources = list(string)
+    condition = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })))
+  }))
+  default = {}
 }
 
 variable "ecr_repository_arns" {

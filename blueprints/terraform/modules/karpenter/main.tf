@@ -19,7 +19,8 @@ module "karpenter" {
   node_iam_role_name            = local.node_role_name
   node_iam_role_use_name_prefix = false
   node_iam_role_additional_policies = {
-    ssm = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    ssm              = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    ecr_pull_through = var.ecr_pull_through_policy_arn
   }
 }
 
@@ -49,6 +50,10 @@ resource "helm_release" "karpenter" {
       interruptionQueue = module.karpenter.queue_name
     }
   })]
+
+  # The controller's AWS credentials come from its Pod Identity association (and the role and
+  # queue it names): they must exist before its pods start, and outlive them on destroy.
+  depends_on = [module.karpenter]
 }
 
 resource "helm_release" "nodepools" {

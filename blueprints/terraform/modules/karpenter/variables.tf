@@ -18,3 +18,8 @@ variable "cpu_limit" {
   type        = number
   default     = 64
 }
+
+variable "ecr_pull_through_policy_arn" {
+  description = "IAM policy of the eks unit that lets nodes pull through the ECR cache of public.ecr.aws."
+  type        = string
+}

@@ -11,7 +11,7 @@ terraform {
 dependency "github_oidc" {
   config_path = "../github-oidc"
   mock_outputs = {
-    arn = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+    url = "https://token.actions.githubusercontent.com"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -29,9 +29,11 @@ dependency "ecr" {
 inputs = {
   name                = "${include.root.locals.global.shared_prefix}-github-build"
   description         = "GitHub Actions builds Open edX images and pushes them to ECR"
-  oidc_provider_arn   = dependency.github_oidc.outputs.arn
+  oidc_provider_url   = dependency.github_oidc.outputs.url
   github_repository   = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
   github_contexts     = ["ref:refs/heads/main"]
   ecr_repository_arns = dependency.ecr.outputs.repository_arns
   ecr_kms_key_arn     = dependency.ecr.outputs.kms_key_arn
+  # As long as a build may run (its timeout); the workflow asks for this duration.
+  max_session_duration = 10800
 }

@@ -1,4 +1,7 @@
-# Account-wide: the role the infrastructure workflow assumes for terragrunt plan and apply.
+# Account-wide: the role the infrastructure workflow assumes for terragrunt apply. It is account
+# admin, so only jobs in the GitHub environment `infrastructure` may assume it: protect that
+# environment (required reviewers, deployment branch `main`) and let no other job use it. Plans of
+# pull requests use the read-only role of shared/github-plan-role instead.
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
@@ -11,22 +14,23 @@ terraform {
 dependency "github_oidc" {
   config_path = "../github-oidc"
   mock_outputs = {
-    arn = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+    url = "https://token.actions.githubusercontent.com"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
 
 inputs = {
   name              = "${include.root.locals.global.shared_prefix}-github-infrastructure"
-  description       = "GitHub Actions runs terragrunt plan and apply"
-  oidc_provider_arn = dependency.github_oidc.outputs.arn
+  description       = "GitHub Actions runs terragrunt apply from the protected environment infrastructure"
+  oidc_provider_url = dependency.github_oidc.outputs.url
   github_repository = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
-  # Plans of pull requests, and plan or apply in a stack's GitHub environment (protected ones
-  # wait for their reviewers).
-  github_contexts = ["pull_request", "environment:*"]
+  # Exactly one subject: the dedicated environment, which no deploy job uses.
+  github_contexts = ["environment:infrastructure"]
   # Terragrunt creates and changes every kind of resource in this repository.
   policies = {
     admin = "arn:aws:iam::aws:policy/AdministratorAccess"
   }
-  max_session_duration = 7200
+  # A first apply of an environment (EKS, RDS, CloudFront) takes well over an hour; the workflow
+  # asks for this duration (role-duration-seconds).
+  max_session_duration = 14400
 }

@@ -1,0 +1,63 @@
+# Account-wide: the read-only role the infrastructure workflow assumes for terragrunt plan, in pull
+# requests and on main. ReadOnlyAccess, plus what a plan writes: the S3 lock files next to the state
+# (root.hcl: `use_lockfile`), never the state itself. It may read no database dump and no learner
+# file; it can change nothing else (no delete of any bucket, the backups one included).
+include "root" {
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//github-role"
+}
+
+dependency "github_oidc" {
+  config_path = "../github-oidc"
+  mock_outputs = {
+    url = "https://token.actions.githubusercontent.com"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+
+inputs = {
+  name              = "${include.root.locals.global.shared_prefix}-github-plan"
+  description       = "GitHub Actions runs terragrunt plan (read-only) for pull requests and main"
+  oidc_provider_url = dependency.github_oidc.outputs.url
+  github_repository = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
+  github_contexts   = ["pull_request", "ref:refs/heads/main"]
+  policies = {
+    read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+  }
+  inline_permissions = {
+    # S3-native state locking writes and removes `<key>.tflock` beside each state file.
+    state_lock = {
+      actions   = ["s3:PutObject", "s3:DeleteObject"]
+      resources = ["arn:aws:s3:::${include.root.locals.global.state_bucket}/*.tflock"]
+    }
+    # The Karpenter unit reads a public ECR token to pull its chart.
+    ecr_public_token = {
+      actions   = ["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"]
+      resources = ["*"]
+    }
+    # Refreshing a SecureString SSM parameter decrypts it (its value is in the state already).
+    ssm_decrypt = {
+      actions   = ["kms:Decrypt"]
+      resources = ["*"]
+      condition = [{
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["ssm.${include.root.locals.global.aws_region}.amazonaws.com"]
+      }]
+    }
+    # A plan never needs the objects of the environments' buckets: database dumps, learner files.
+    no_data = {
+      effect  = "Deny"
+      actions = ["s3:GetObject", "s3:GetObjectVersion"]
+      resources = [
+        "arn:aws:s3:::*-backups-${include.root.locals.global.aws_account_id}/*",
+        "arn:aws:s3:::*-storage-${include.root.locals.global.aws_account_id}/*",
+      ]
+    }
+  }
+  max_session_duration = 3600
+}

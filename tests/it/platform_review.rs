@@ -1,0 +1,1175 @@
+//! What the expert review of issue 15 found in the cluster, the IAM roles and the CI of a
+//! generated repository (M1, M2, M6, M9, M10 and the minors of the same files), each checked as
+//! a property of the rendered tree of every example answers file and of a spot (Karpenter)
+//! variant: the rules of the EKS node security group, who may assume the admin role, session
+//! lengths, data lookups fed by mocked outputs, which images ECR's lifecycle policy may expire
+//! (simulated), a re-run of the build (the script run with stand-ins for tutor and aws), the order
+//! of build and deploy (the workflow's own shell step run), and the EKS, Karpenter and deploy role
+//! settings. The upstream facts the checks rely on are constants here, each naming its source.
+
+use crate::common::{self, Tree, read_checkout as read};
+use hcl::{Body, Expression, ObjectKey, TemplateExpr};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Every example, plus seed-like with Karpenter switched off and minimal with it on, so that
+/// both settings of `spot_instances` are seen.
+fn cases() -> &'static [(String, Tree)] {
+    static CASES: OnceLock<Vec<(String, Tree)>> = OnceLock::new();
+    CASES.get_or_init(|| {
+        let mut sources: Vec<(String, String)> = common::examples()
+            .into_iter()
+            .map(|(name, text)| (format!("{name}.yml"), text))
+            .collect();
+        let extra: Vec<(String, String)> = sources
+            .iter()
+            .flat_map(|(name, text)| {
+                [
+                    (
+                        format!("{name} with spot instances"),
+                        format!(
+                            "{}\nspot_instances: true\n",
+                            text.replace("spot_instances: false", "")
+                                .replace("spot_instances: true", "")
+                        ),
+                    ),
+                    (
+                        format!("{name} without spot instances"),
+                        format!(
+                            "{}\nspot_instances: false\n",
+                            text.replace("spot_instances: false", "")
+                                .replace("spot_instances: true", "")
+                        ),
+                    ),
+                ]
+            })
+            .collect();
+        sources.extend(extra);
+        sources
+            .into_iter()
+            .map(|(name, text)| {
+                let tree = common::render(&text);
+                (name, tree)
+            })
+            .collect()
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: HCL to JSON (literals as values, anything else as its source text), YAML.
+
+fn file<'a>(tree: &'a Tree, name: &str, path: &str) -> &'a str {
+    tree.get(path)
+        .unwrap_or_else(|| panic!("{name}: no `{path}`"))
+        .as_str()
+}
+
+fn hcl_body(name: &str, path: &str, text: &str) -> Body {
+    hcl::parse(text).unwrap_or_else(|error| panic!("{name}: `{path}` is not HCL: {error}"))
+}
+
+fn source_text(expression: &Expression) -> String {
+    hcl::format::to_string(expression).unwrap_or_else(|_| format!("{expression:?}"))
+}
+
+fn key(key: &ObjectKey) -> String {
+    match key {
+        ObjectKey::Identifier(identifier) => identifier.as_str().to_owned(),
+        ObjectKey::Expression(expression) => match to_json(expression) {
+            Value::String(text) => text,
+            other => other.to_string(),
+        },
+        other => format!("{other:?}"),
+    }
+}
+
+fn to_json(expression: &Expression) -> Value {
+    match expression {
+        Expression::Null => Value::Null,
+        Expression::Bool(value) => Value::Bool(*value),
+        Expression::Number(number) => serde_json::to_value(number).unwrap_or(Value::Null),
+        Expression::String(text) => Value::String(text.clone()),
+        Expression::TemplateExpr(template) => match template.as_ref() {
+            TemplateExpr::QuotedString(text) => Value::String(text.clone()),
+            TemplateExpr::Heredoc(heredoc) => Value::String(heredoc.template.clone()),
+        },
+        Expression::Array(items) => Value::Array(items.iter().map(to_json).collect()),
+        Expression::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(k, v)| (key(k), to_json(v)))
+                .collect::<Map<String, Value>>(),
+        ),
+        Expression::Parenthesis(inner) => to_json(inner),
+        // `jsonencode({...})`: its argument.
+        Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
+            to_json(&call.args[0])
+        }
+        other => Value::String(source_text(other)),
+    }
+}
+
+fn attribute<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
+    body.attributes()
+        .find(|attribute| attribute.key.as_str() == name)
+        .map(|attribute| &attribute.expr)
+}
+
+/// The body of `<kind> "<labels...>"`, e.g. `("module", ["eks"])`.
+fn block<'a>(body: &'a Body, kind: &str, labels: &[&str]) -> Option<&'a Body> {
+    body.blocks()
+        .find(|block| {
+            block.identifier.as_str() == kind
+                && block
+                    .labels
+                    .iter()
+                    .map(|label| label.as_str())
+                    .eq(labels.iter().copied())
+        })
+        .map(|block| &block.body)
+}
+
+fn yaml(name: &str, path: &str, text: &str) -> Value {
+    serde_saphyr::from_str::<Value>(text)
+        .unwrap_or_else(|error| panic!("{name}: `{path}` is not YAML: {error}"))
+}
+
+fn workflows(tree: &Tree) -> impl Iterator<Item = (&String, &String)> {
+    tree.iter()
+        .filter(|(path, _)| path.starts_with(".github/workflows/"))
+}
+
+/// `(environment name, is production)` from each environment's env.hcl.
+fn environments(name: &str, tree: &Tree) -> Vec<(String, bool)> {
+    let mut found = Vec::new();
+    for (path, text) in tree {
+        let Some(rest) = path.strip_prefix("terraform/environments/") else {
+            continue;
+        };
+        if !rest.ends_with("/env.hcl") {
+            continue;
+        }
+        let body = hcl_body(name, path, text);
+        let locals = block(&body, "locals", &[]).unwrap();
+        let env = to_json(attribute(locals, "name").unwrap());
+        let production = to_json(attribute(locals, "is_production").unwrap());
+        found.push((
+            env.as_str().unwrap().to_owned(),
+            production.as_bool().unwrap(),
+        ));
+    }
+    assert!(!found.is_empty(), "{name}: no environment");
+    found
+}
+
+// ---------------------------------------------------------------------------------------------
+// M1: the node security group
+
+/// A rule of the node security group: protocol, ports, and whether it admits the nodes
+/// themselves or the cluster (control plane) security group.
+#[derive(Debug, Clone)]
+struct Rule {
+    protocol: String,
+    from: i64,
+    to: i64,
+    from_nodes: bool,
+    from_cluster: bool,
+}
+
+/// The ingress rules terraform-aws-eks v21.19.0 puts on the node security group
+/// (`node_groups.tf`: `node_security_group_rules` and the recommended rules, which default on).
+fn upstream_node_rules() -> Vec<Rule> {
+    let cluster = |port: i64| Rule {
+        protocol: "tcp".into(),
+        from: port,
+        to: port,
+        from_nodes: false,
+        from_cluster: true,
+    };
+    let nodes = |protocol: &str, from: i64, to: i64| Rule {
+        protocol: protocol.into(),
+        from,
+        to,
+        from_nodes: true,
+        from_cluster: false,
+    };
+    vec![
+        cluster(443),
+        cluster(10250),
+        nodes("tcp", 53, 53),
+        nodes("udp", 53, 53),
+        nodes("tcp", 1025, 65535),
+        cluster(4443),
+        cluster(10251),
+        cluster(6443),
+        cluster(8443),
+        cluster(9443),
+    ]
+}
+
+/// Ports the API server calls on pods directly (admission webhooks, the metrics API), by the
+/// chart that listens there: VPA's admission controller on 8000 (kubernetes/autoscaler
+/// charts/vertical-pod-autoscaler, admission-controller deployment `containerPort: 8000`);
+/// cert-manager's webhook, metrics-server and the prometheus-operator webhook on 10250 (their
+/// charts' defaults).
+const CONTROL_PLANE_TO_POD_PORTS: &[(i64, &str)] = &[
+    (8000, "the VPA admission webhook"),
+    (
+        10250,
+        "cert-manager's webhook, metrics-server, the prometheus-operator webhook",
+    ),
+];
+
+/// Ports pods of one node call on pods of another: Traefik -> Caddy on 80, and anything below
+/// 1025 that the upstream rules leave out.
+const POD_TO_POD_PORTS: &[(i64, &str)] = &[
+    (80, "Traefik to Caddy"),
+    (8000, "Open edX LMS and CMS (uwsgi)"),
+    (443, "any HTTPS service"),
+];
+
+fn additional_node_rules(name: &str, tree: &Tree) -> Vec<Rule> {
+    let path = "terraform/modules/eks/main.tf";
+    let body = hcl_body(name, path, file(tree, name, path));
+    let eks = block(&body, "module", &["eks"]).expect("module eks");
+    let rules = attribute(eks, "node_security_group_additional_rules")
+        .map(to_json)
+        .unwrap_or_else(|| json!({}));
+    rules
+        .as_object()
+        .unwrap_or_else(|| panic!("{name}: node_security_group_additional_rules is not an object"))
+        .iter()
+        .filter(|(_, rule)| rule["type"].as_str().unwrap_or("ingress") == "ingress")
+        .map(|(key, rule)| Rule {
+            protocol: rule["protocol"].as_str().unwrap_or("tcp").to_owned(),
+            from: rule["from_port"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{name}: rule {key}: from_port")),
+            to: rule["to_port"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{name}: rule {key}: to_port")),
+            from_nodes: rule["self"] == Value::Bool(true),
+            from_cluster: rule["source_cluster_security_group"] == Value::Bool(true),
+        })
+        .collect()
+}
+
+fn admits(rules: &[Rule], port: i64, source: fn(&Rule) -> bool) -> bool {
+    rules.iter().any(|rule| {
+        source(rule)
+            && (rule.protocol == "-1"
+                || rule.protocol == "all"
+                || (rule.protocol == "tcp" && rule.from <= port && port <= rule.to))
+    })
+}
+
+#[test]
+fn nodes_admit_each_other_and_the_control_planes_webhooks() {
+    let upstream = upstream_node_rules();
+    // The upstream rules alone are what the review found broken.
+    assert!(!admits(&upstream, 80, |rule| rule.from_nodes));
+    assert!(!admits(&upstream, 8000, |rule| rule.from_cluster));
+    for (name, tree) in cases() {
+        let mut rules = upstream.clone();
+        rules.extend(additional_node_rules(name, tree));
+        for (port, what) in POD_TO_POD_PORTS {
+            assert!(
+                admits(&rules, *port, |rule| rule.from_nodes),
+                "{name}: the node security group does not admit other nodes on {port} ({what})"
+            );
+        }
+        for (port, what) in CONTROL_PLANE_TO_POD_PORTS {
+            assert!(
+                admits(&rules, *port, |rule| rule.from_cluster),
+                "{name}: the node security group does not admit the control plane on {port} ({what})"
+            );
+        }
+    }
+}
+
+#[test]
+fn karpenter_nodes_get_the_node_security_group() {
+    let mut seen = false;
+    for (name, tree) in cases() {
+        let path = "terraform/modules/karpenter/chart/templates/ec2nodeclass.yaml";
+        let Some(text) = tree.get(path) else { continue };
+        seen = true;
+        let class = yaml(name, path, text);
+        let terms = class["spec"]["securityGroupSelectorTerms"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: no securityGroupSelectorTerms"));
+        let selected: BTreeSet<String> = terms
+            .iter()
+            .flat_map(|term| term["tags"].as_object().unwrap().keys().cloned())
+            .collect();
+        let main = "terraform/modules/eks/main.tf";
+        let body = hcl_body(name, main, file(tree, name, main));
+        let eks = block(&body, "module", &["eks"]).unwrap();
+        let tags = to_json(attribute(eks, "node_security_group_tags").expect("tags"));
+        let tagged: BTreeSet<String> = tags.as_object().unwrap().keys().cloned().collect();
+        assert!(
+            !selected.is_empty() && selected.is_subset(&tagged),
+            "{name}: the EC2NodeClass selects security groups by {selected:?}, the node security group has {tagged:?}"
+        );
+    }
+    assert!(seen, "no case renders Karpenter");
+}
+
+// ---------------------------------------------------------------------------------------------
+// M2: the infrastructure roles
+
+/// A unit of `terraform/shared/` built from modules/github-role.
+#[derive(Debug)]
+struct GithubRole {
+    unit: String,
+    /// What the role's name ends with after the shared prefix, e.g. `-github-plan`.
+    name_suffix: String,
+    contexts: Vec<String>,
+    policies: Vec<String>,
+    inline: Value,
+    max_session_duration: Option<i64>,
+}
+
+fn github_roles(name: &str, tree: &Tree) -> Vec<GithubRole> {
+    let mut roles = Vec::new();
+    for (path, text) in tree {
+        if !(path.starts_with("terraform/shared/") && path.ends_with("/terragrunt.hcl")) {
+            continue;
+        }
+        let body = hcl_body(name, path, text);
+        let source = block(&body, "terraform", &[])
+            .and_then(|terraform| attribute(terraform, "source"))
+            .map(to_json)
+            .unwrap_or_default();
+        if !source
+            .as_str()
+            .is_some_and(|s| s.ends_with("modules//github-role"))
+        {
+            continue;
+        }
+        let inputs = to_json(attribute(&body, "inputs").expect("inputs"));
+        let role_name = inputs["name"].as_str().unwrap();
+        roles.push(GithubRole {
+            unit: path.clone(),
+            name_suffix: role_name.rsplit('}').next().unwrap().to_owned(),
+            contexts: inputs["github_contexts"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: {path}: github_contexts is not a list"))
+                .iter()
+                .map(|context| context.as_str().unwrap().to_owned())
+                .collect(),
+            policies: inputs["policies"]
+                .as_object()
+                .map(|policies| {
+                    policies
+                        .values()
+                        .map(|arn| arn.as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            inline: inputs["inline_permissions"].clone(),
+            max_session_duration: inputs["max_session_duration"].as_i64(),
+        });
+    }
+    roles
+}
+
+fn is_admin(role: &GithubRole) -> bool {
+    role.policies
+        .iter()
+        .any(|arn| arn.ends_with(":policy/AdministratorAccess") || arn.ends_with("/IAMFullAccess"))
+}
+
+/// `(job name, environment, role name)` of each job of a workflow that assumes a role.
+fn role_jobs(workflow: &Value) -> Vec<(String, Option<String>, String, Value)> {
+    let mut found = Vec::new();
+    for (job_name, job) in workflow["jobs"].as_object().unwrap() {
+        let environment = match &job["environment"] {
+            Value::String(name) => Some(name.clone()),
+            Value::Object(object) => object["name"].as_str().map(str::to_owned),
+            _ => None,
+        };
+        for step in job["steps"].as_array().into_iter().flatten() {
+            if step["uses"]
+                .as_str()
+                .is_some_and(|uses| uses.starts_with("aws-actions/configure-aws-credentials@"))
+            {
+                let role = step["with"]["role-to-assume"].as_str().unwrap();
+                let role = role.rsplit('/').next().unwrap().to_owned();
+                found.push((job_name.clone(), environment.clone(), role, job.clone()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_admin_role_is_trusted_by_one_protected_environment_that_no_deploy_uses() {
+    for (name, tree) in cases() {
+        let roles = github_roles(name, tree);
+        assert!(roles.len() >= 2, "{name}: roles {roles:?}");
+        let deploy_environments: BTreeSet<String> = workflows(tree)
+            .filter(|(path, _)| path.contains("/deploy-"))
+            .flat_map(|(path, text)| role_jobs(&yaml(name, path, text)))
+            .filter_map(|(_, environment, _, _)| environment)
+            .collect();
+        let infrastructure = ".github/workflows/infrastructure.yml";
+        let workflow = yaml(name, infrastructure, file(tree, name, infrastructure));
+        let jobs = role_jobs(&workflow);
+        for role in &roles {
+            for context in &role.contexts {
+                assert!(
+                    !context.contains('*') && !context.contains('?'),
+                    "{name}: {}: context `{context}` has a wildcard",
+                    role.unit
+                );
+            }
+            let assumed_by: Vec<&(String, Option<String>, String, Value)> = jobs
+                .iter()
+                .filter(|(_, _, role_name, _)| role_name.ends_with(&role.name_suffix))
+                .collect();
+            if !is_admin(role) {
+                continue;
+            }
+            assert!(!role.contexts.is_empty(), "{name}: {}", role.unit);
+            for context in &role.contexts {
+                let environment = context.strip_prefix("environment:").unwrap_or_else(|| {
+                    panic!(
+                        "{name}: {}: the admin role trusts `{context}`, not a protected environment",
+                        role.unit
+                    )
+                });
+                assert!(
+                    !deploy_environments.contains(environment),
+                    "{name}: {}: the admin role trusts `{context}`, which a deploy job runs in",
+                    role.unit
+                );
+            }
+            assert!(
+                !assumed_by.is_empty(),
+                "{name}: no job assumes {}",
+                role.unit
+            );
+            for (job, environment, _, _) in assumed_by {
+                let context = format!("environment:{}", environment.clone().unwrap_or_default());
+                assert!(
+                    role.contexts.contains(&context),
+                    "{name}: job {job} assumes the admin role outside its environment"
+                );
+            }
+        }
+        // Pull requests plan with a role that is not admin.
+        let plan = &workflow["jobs"]["plan"];
+        assert!(
+            plan["if"].as_str().unwrap().contains("pull_request"),
+            "{name}: the plan job is not the pull request one"
+        );
+        for (job, _, role_name, _) in &jobs {
+            let role = roles
+                .iter()
+                .find(|role| role_name.ends_with(&role.name_suffix))
+                .unwrap_or_else(|| panic!("{name}: job {job} assumes `{role_name}`: no unit"));
+            if role
+                .contexts
+                .iter()
+                .any(|context| context == "pull_request")
+            {
+                assert!(
+                    !is_admin(role),
+                    "{name}: {} is admin and trusts pull_request",
+                    role.unit
+                );
+            }
+        }
+    }
+}
+
+/// IAM action verbs that change or delete something.
+const WRITE_VERBS: &[&str] = &[
+    "Put",
+    "Delete",
+    "Create",
+    "Update",
+    "Attach",
+    "Detach",
+    "Modify",
+    "Tag",
+    "Untag",
+    "Set",
+    "Remove",
+    "Add",
+    "Replace",
+    "Restore",
+    "Start",
+    "Stop",
+    "Terminate",
+    "Reboot",
+];
+
+#[test]
+fn the_pull_request_role_reads_and_writes_only_its_lock_files() {
+    for (name, tree) in cases() {
+        let root = file(tree, name, "terraform/root.hcl");
+        assert!(
+            root.contains("use_lockfile = true"),
+            "{name}: S3 native locking expected"
+        );
+        let roles = github_roles(name, tree);
+        let plan_role = roles
+            .iter()
+            .find(|role| {
+                role.contexts
+                    .iter()
+                    .any(|context| context == "pull_request")
+            })
+            .unwrap_or_else(|| panic!("{name}: no role trusts pull_request"));
+        assert_eq!(
+            plan_role.policies,
+            vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()],
+            "{name}: {}",
+            plan_role.unit
+        );
+        let mut lock = false;
+        for (key, statement) in plan_role.inline.as_object().into_iter().flatten() {
+            if statement["effect"].as_str() == Some("Deny") {
+                continue;
+            }
+            let actions: Vec<&str> = statement["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|action| action.as_str().unwrap())
+                .collect();
+            let resources: Vec<&str> = statement["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|resource| resource.as_str().unwrap())
+                .collect();
+            for action in &actions {
+                let verb = action.split(':').nth(1).unwrap_or(action);
+                if WRITE_VERBS.iter().any(|write| verb.starts_with(write)) || verb == "*" {
+                    assert!(
+                        resources
+                            .iter()
+                            .all(|resource| resource.ends_with("/*.tflock")
+                                && resource.contains("state_bucket")),
+                        "{name}: {}: statement {key} allows `{action}` on {resources:?}",
+                        plan_role.unit
+                    );
+                    lock = true;
+                }
+            }
+        }
+        assert!(
+            lock,
+            "{name}: the plan role cannot write the state lock files"
+        );
+    }
+}
+
+#[test]
+fn role_sessions_last_as_long_as_the_roles_allow_and_the_jobs_run() {
+    let deploy_default: i64 = {
+        let text = read("blueprints/terraform/modules/github-deploy-role/variables.tf");
+        let body = hcl::parse(&text).unwrap();
+        // Without the variable, the IAM default of one hour.
+        block(&body, "variable", &["max_session_duration"])
+            .and_then(|variable| attribute(variable, "default"))
+            .and_then(|default| to_json(default).as_i64())
+            .unwrap_or(3600)
+    };
+    for (name, tree) in cases() {
+        let roles = github_roles(name, tree);
+        for (path, text) in workflows(tree) {
+            for (job_name, _, role_name, job) in role_jobs(&yaml(name, path, text)) {
+                let maximum = if role_name.ends_with("-github-deploy") {
+                    deploy_default
+                } else {
+                    let role = roles
+                        .iter()
+                        .find(|role| role_name.ends_with(&role.name_suffix))
+                        .unwrap_or_else(|| panic!("{name}: {path}: `{role_name}`: no unit"));
+                    role.max_session_duration.unwrap_or(3600)
+                };
+                let step = job["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|step| step["with"]["role-to-assume"].is_string())
+                    .unwrap();
+                let duration = step["with"]["role-duration-seconds"]
+                    .as_i64()
+                    .unwrap_or(3600);
+                assert_eq!(
+                    duration, maximum,
+                    "{name}: {path}: job {job_name}: role-duration-seconds of `{role_name}`"
+                );
+                let timeout = job["timeout-minutes"].as_i64().unwrap() * 60;
+                assert!(
+                    timeout <= duration,
+                    "{name}: {path}: job {job_name} may run {timeout}s, its session lasts {duration}s"
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// M6: no data lookup is keyed by a dependency's (mocked at plan) output
+
+#[test]
+fn no_data_lookup_reads_a_mocked_dependency_output() {
+    for (name, tree) in cases() {
+        for (path, text) in tree {
+            let unit = (path.starts_with("terraform/_envcommon/") && path.ends_with(".hcl"))
+                || (path.starts_with("terraform/shared/") && path.ends_with("/terragrunt.hcl"));
+            if !unit {
+                continue;
+            }
+            let body = hcl_body(name, path, text);
+            let Some(source) = block(&body, "terraform", &[])
+                .and_then(|terraform| attribute(terraform, "source"))
+                .map(to_json)
+            else {
+                continue;
+            };
+            let module = source
+                .as_str()
+                .unwrap()
+                .rsplit("//")
+                .next()
+                .unwrap()
+                .to_owned();
+            let Some(inputs) = attribute(&body, "inputs") else {
+                continue;
+            };
+            let fed: Vec<String> = to_json(inputs)
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(_, value)| value.to_string().contains("dependency."))
+                .map(|(input, _)| input.clone())
+                .collect();
+            for (module_path, module_text) in tree {
+                if !module_path.starts_with(&format!("terraform/modules/{module}/"))
+                    || !module_path.ends_with(".tf")
+                {
+                    continue;
+                }
+                let module_body = hcl_body(name, module_path, module_text);
+                for data in module_body
+                    .blocks()
+                    .filter(|b| b.identifier.as_str() == "data")
+                {
+                    // A lookup that depends on a resource still to be created is read at apply
+                    // (kubernetes-addons' load balancer, after the Traefik release).
+                    if attribute(&data.body, "depends_on").is_some() {
+                        continue;
+                    }
+                    let text = hcl::format::to_string(&data.body).unwrap();
+                    for input in &fed {
+                        assert!(
+                            !text.contains(&format!("var.{input}")),
+                            "{name}: {module_path}: data {:?} reads var.{input}, which {path} \
+                             feeds from a dependency: a plan on an empty account sees its mock",
+                            data.labels
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// M9: ECR lifecycle, simulated
+
+#[derive(Debug, Clone)]
+struct Image {
+    tags: Vec<String>,
+}
+
+/// ECR's evaluation (Amazon ECR User Guide, "Lifecycle policy evaluation rules"): rules in
+/// priority order; an image whose tags match a rule's selection is never expired by a rule of a
+/// lower priority; `imageCountMoreThan` keeps the newest N of the images a rule selects. Images
+/// are given oldest first. Returns the indexes expired.
+fn expired(rules: &[Value], images: &[Image], keep_images: i64) -> BTreeSet<usize> {
+    let mut rules: Vec<&Value> = rules.iter().collect();
+    rules.sort_by_key(|rule| rule["rulePriority"].as_i64().unwrap());
+    let mut claimed = BTreeSet::new();
+    let mut expired = BTreeSet::new();
+    for rule in rules {
+        let selection = &rule["selection"];
+        let status = selection["tagStatus"].as_str().unwrap();
+        let prefixes: Vec<&str> = selection["tagPrefixList"]
+            .as_array()
+            .map(|list| list.iter().map(|p| p.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        let patterns: Vec<&str> = selection["tagPatternList"]
+            .as_array()
+            .map(|list| list.iter().map(|p| p.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        let selects = |image: &Image| match status {
+            "any" => true,
+            "untagged" => image.tags.is_empty(),
+            "tagged" => {
+                !image.tags.is_empty()
+                    && prefixes
+                        .iter()
+                        .all(|prefix| image.tags.iter().any(|tag| tag.starts_with(prefix)))
+                    && patterns.iter().all(|pattern| {
+                        image.tags.iter().any(|tag| {
+                            pattern == &"*" || tag.starts_with(pattern.trim_end_matches('*'))
+                        })
+                    })
+            }
+            other => panic!("tagStatus {other}"),
+        };
+        let selected: Vec<usize> = (0..images.len())
+            .filter(|index| !claimed.contains(index) && selects(&images[*index]))
+            .collect();
+        assert_eq!(
+            selection["countType"].as_str(),
+            Some("imageCountMoreThan"),
+            "the simulation knows imageCountMoreThan only: {rule}"
+        );
+        let keep = match &selection["countNumber"] {
+            Value::Number(number) => number.as_i64().unwrap(),
+            Value::String(text) if text == "var.keep_images" => keep_images,
+            other => panic!("countNumber {other}"),
+        };
+        let count = selected.len() as i64;
+        for (rank, index) in selected.iter().rev().enumerate() {
+            if (rank as i64) >= keep && count > keep {
+                expired.insert(*index);
+            }
+        }
+        claimed.extend(selected);
+    }
+    expired
+}
+
+fn lifecycle_rules(name: &str, tree: &Tree) -> (Vec<Value>, i64) {
+    let path = "terraform/modules/ecr/main.tf";
+    let body = hcl_body(name, path, file(tree, name, path));
+    let policy = block(&body, "resource", &["aws_ecr_lifecycle_policy", "this"]).unwrap();
+    let rules = to_json(attribute(policy, "policy").unwrap())["rules"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{name}: the lifecycle policy has no rules"))
+        .clone();
+    let variables = "terraform/modules/ecr/variables.tf";
+    let variables = hcl_body(name, variables, file(tree, name, variables));
+    let keep = to_json(
+        attribute(
+            block(&variables, "variable", &["keep_images"]).unwrap(),
+            "default",
+        )
+        .unwrap(),
+    )
+    .as_i64()
+    .unwrap();
+    (rules, keep)
+}
+
+#[test]
+fn ecr_never_expires_what_production_runs() {
+    // The policy the review found: the newest 50 of any tag.
+    let old = vec![json!({
+        "rulePriority": 2,
+        "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 50}
+    })];
+    for (name, tree) in cases() {
+        let (rules, keep) = lifecycle_rules(name, tree);
+        // Production deployed build 0, and its mark; then a year of merges, each deployed to dev.
+        let mut images = vec![Image {
+            tags: vec![
+                "22.0.3-aaaaaaaaaaaa".into(),
+                "deployed-prod-22.0.3-aaaaaaaaaaaa".into(),
+            ],
+        }];
+        for build in 1..=400 {
+            images.push(Image {
+                tags: vec![format!("22.0.3-{build:012}")],
+            });
+            images.push(Image {
+                tags: vec![format!("buildcache-22.0.3-{build:012}")],
+            });
+            // The platform and attestation manifests of the image index, untagged.
+            images.push(Image { tags: vec![] });
+        }
+        assert!(
+            expired(&old, &images, keep).contains(&0),
+            "the simulation sees the old defect"
+        );
+        let gone = expired(&rules, &images, keep);
+        assert!(
+            !gone.contains(&0),
+            "{name}: the image production runs expires"
+        );
+        assert!(
+            !gone.contains(&(images.len() - 3)),
+            "{name}: the newest image (dev runs it) expires"
+        );
+        for (index, image) in images.iter().enumerate() {
+            if image.tags.is_empty() {
+                assert!(
+                    !gone.contains(&index),
+                    "{name}: an index's untagged manifest expires"
+                );
+            }
+        }
+        assert!(
+            gone.len() > 600,
+            "{name}: old builds and caches never expire ({} expired)",
+            gone.len()
+        );
+        // Production's deploy marks what it runs with the tag the policy keeps, and may.
+        for (environment, production) in environments(name, tree) {
+            let path = format!(".github/workflows/deploy-{environment}.yml");
+            let text = file(tree, name, &path);
+            assert_eq!(
+                text.contains("put-image") && text.contains("deployed-"),
+                production,
+                "{name}: {path}: production alone marks its images `deployed-`"
+            );
+        }
+        let unit = file(tree, name, "terraform/_envcommon/github-deploy-role.hcl");
+        assert!(
+            unit.contains("mark_deployed_images = local.env.is_production"),
+            "{name}"
+        );
+    }
+}
+
+/// A stand-in for a command: a shell script that logs its arguments to `$STANDIN_LOG`.
+#[cfg(unix)]
+fn standin(dir: &Path, command: &str, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(command);
+    std::fs::write(
+        &path,
+        format!("#!/usr/bin/env bash\necho \"{command} $*\" >> \"$STANDIN_LOG\"\n{body}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Runs the generated scripts/tutor-build.sh with tutor, aws and python stand-ins; `exists`
+/// says whether ECR has the tag. Returns (success, the commands run).
+#[cfg(unix)]
+fn run_build(tree: &Tree, exists: bool) -> (bool, String, String) {
+    let repo = tempfile::tempdir().unwrap();
+    for path in [
+        "scripts/tutor-build.sh",
+        "ci/tutor-build/config.yml",
+        "ci/tutor-build/requirements.txt",
+    ] {
+        let target = repo.path().join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, tree.get(path).map(String::as_str).unwrap_or("")).unwrap();
+    }
+    let bin = repo.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let image = "210987654321.dkr.ecr.eu-west-1.amazonaws.com/campus-global-openedx:22.0.3-abc";
+    standin(
+        &bin,
+        "tutor",
+        &format!(
+            "case \"$1 $2\" in\n  \"--version \") echo 'tutor, version 22.0.3' ;;\n  \
+             \"config printvalue\") echo '{image}' ;;\nesac\nexit 0"
+        ),
+    );
+    standin(&bin, "python", "cat > /dev/null; exit 0");
+    standin(
+        &bin,
+        "aws",
+        &format!(
+            "case \"$*\" in\n  *imageTag=22.0.3-abc*) exit {} ;;\n  *) exit 254 ;;\nesac",
+            if exists { 0 } else { 254 }
+        ),
+    );
+    let log = repo.path().join("log");
+    let output = repo.path().join("output");
+    let result = Command::new("bash")
+        .arg(repo.path().join("scripts/tutor-build.sh"))
+        .args(["--push", "--tag", "22.0.3-abc", "openedx"])
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("STANDIN_LOG", &log)
+        .env("GITHUB_OUTPUT", &output)
+        .env("TUTOR_ROOT", repo.path().join("tutor"))
+        .output()
+        .unwrap();
+    (
+        result.status.success(),
+        std::fs::read_to_string(&log).unwrap_or_default(),
+        std::fs::read_to_string(&output).unwrap_or_default()
+            + &String::from_utf8_lossy(&result.stderr),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rerun_of_the_build_pushes_nothing_when_the_tag_exists() {
+    let (name, tree) = &cases()[0];
+    let (ok, commands, output) = run_build(tree, true);
+    assert!(ok, "{name}: the re-run fails: {output}");
+    assert!(
+        !commands.contains("tutor images build"),
+        "{name}: the re-run builds and pushes the immutable tag again:\n{commands}"
+    );
+    assert!(
+        output.contains("image=210987654321.dkr.ecr"),
+        "{name}: {output}"
+    );
+    let (ok, commands, output) = run_build(tree, false);
+    assert!(ok, "{name}: a first build fails: {output}");
+    assert!(
+        commands.contains("tutor images build") && commands.contains("--cache-to="),
+        "{name}: a new tag is not built and pushed:\n{commands}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// M10: a change of what the image is built from deploys after its build
+
+/// Runs the `changes` job's step of a deploy workflow on a push that changes `files`; returns
+/// its `image` output.
+#[cfg(unix)]
+fn image_changed(script: &str, files: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    standin(
+        &bin,
+        "git",
+        &format!(
+            "printf '%s\\n' {}",
+            files
+                .iter()
+                .map(|f| format!("'{f}'"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    );
+    let output = dir.path().join("output");
+    let status = Command::new("bash")
+        .args(["-e", "-c", script])
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .env("STANDIN_LOG", dir.path().join("log"))
+        .env("GITHUB_OUTPUT", &output)
+        .env("BEFORE", "1111111")
+        .env("AFTER", "2222222")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::read_to_string(&output)
+        .unwrap()
+        .trim()
+        .strip_prefix("image=")
+        .unwrap()
+        .to_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_deploy_of_a_build_input_change_waits_for_its_build() {
+    for (name, tree) in cases() {
+        let build = yaml(
+            name,
+            "build.yml",
+            file(tree, name, ".github/workflows/build.yml"),
+        );
+        let build_paths: Vec<String> = build["on"]["push"]["paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|path| path.as_str().unwrap().to_owned())
+            .collect();
+        let samples: Vec<String> = build_paths
+            .iter()
+            .map(|path| path.replace("**", "a/file.txt"))
+            .collect();
+        for (environment, production) in environments(name, tree) {
+            let path = format!(".github/workflows/deploy-{environment}.yml");
+            let workflow = yaml(name, &path, file(tree, name, &path));
+            let on = &workflow["on"];
+            if production {
+                assert!(
+                    on["push"].is_null() && on["workflow_run"].is_null(),
+                    "{name}: {path}"
+                );
+                continue;
+            }
+            assert_eq!(
+                on["workflow_run"]["workflows"],
+                json!(["build"]),
+                "{name}: {path}"
+            );
+            for deploy_path in on["push"]["paths"].as_array().unwrap() {
+                assert!(
+                    !build_paths.contains(&deploy_path.as_str().unwrap().to_owned()),
+                    "{name}: {path}: a push to {deploy_path} deploys before the build"
+                );
+            }
+            let deploy = &workflow["jobs"]["deploy"];
+            assert_eq!(deploy["needs"], json!(["changes"]), "{name}: {path}");
+            let condition = deploy["if"].as_str().unwrap();
+            assert!(
+                condition.contains("needs.changes.outputs.image == 'false'")
+                    && condition.contains("workflow_run.conclusion == 'success'"),
+                "{name}: {path}: {condition}"
+            );
+            let script = workflow["jobs"]["changes"]["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find_map(|step| step["run"].as_str())
+                .unwrap();
+            for sample in &samples {
+                assert_eq!(
+                    image_changed(script, &["README.md", sample]),
+                    "true",
+                    "{name}: {path}: a push changing {sample} deploys before its build"
+                );
+            }
+            let config = format!("ci/tutor-deploy/environments/{environment}/config.yml");
+            assert_eq!(image_changed(script, &[&config]), "false", "{name}: {path}");
+            // The deploy after a build deploys the tag that build pushed.
+            let text = file(tree, name, &path);
+            assert!(text.contains("${BUILT_SHA:0:12}"), "{name}: {path}");
+        }
+        let script = file(tree, name, "scripts/tutor-build.sh");
+        assert!(script.contains("rev-parse --short=12 HEAD"), "{name}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minors
+
+#[test]
+fn eks_is_on_standard_support_with_fixed_key_admins_and_set_log_retention() {
+    for (name, tree) in cases() {
+        let path = "terraform/modules/eks/main.tf";
+        let body = hcl_body(name, path, file(tree, name, path));
+        let eks = block(&body, "module", &["eks"]).unwrap();
+        assert_eq!(
+            attribute(eks, "upgrade_policy").map(to_json),
+            Some(json!({"support_type": "STANDARD"})),
+            "{name}: EKS bills extended support by default"
+        );
+        let admins = attribute(eks, "kms_key_administrators")
+            .map(to_json)
+            .unwrap_or_else(|| panic!("{name}: the key's admins are whoever applies"));
+        assert!(
+            admins.to_string().contains("var.infrastructure_role_arn"),
+            "{name}: {admins}"
+        );
+        assert_eq!(
+            attribute(eks, "cloudwatch_log_group_retention_in_days").map(to_json),
+            Some(json!("var.log_retention_days")),
+            "{name}"
+        );
+        for (environment, production) in environments(name, tree) {
+            let env_path = format!("terraform/environments/{environment}/env.hcl");
+            let env = hcl_body(name, &env_path, file(tree, name, &env_path));
+            let days = attribute(
+                block(&env, "locals", &[]).unwrap(),
+                "eks_log_retention_days",
+            )
+            .map(to_json)
+            .unwrap_or_else(|| panic!("{name}: {env_path}: no eks_log_retention_days"));
+            assert_eq!(
+                days,
+                json!(if production { 90 } else { 14 }),
+                "{name}: {env_path}"
+            );
+        }
+        // EKS Auto's node role is not the managed node group's.
+        let outputs = file(tree, name, "terraform/modules/eks/outputs.tf");
+        assert!(!outputs.contains("module.eks.node_iam_role_name"), "{name}");
+    }
+}
+
+#[test]
+fn karpenter_waits_for_its_pod_identity_and_pins_its_ami() {
+    let versions: Value = serde_saphyr::from_str(&read("blueprints/_versions.yml")).unwrap();
+    let release = versions["services"]["eks_node_ami"].as_str().expect(
+        "_versions.yml: services.eks_node_ami, the pinned AMI release of Karpenter's nodes",
+    );
+    assert!(
+        release.starts_with('v') && release[1..].chars().all(|c| c.is_ascii_digit()),
+        "services.eks_node_ami `{release}`: an amazon-eks-ami release tag, vYYYYMMDD"
+    );
+    for (name, tree) in cases() {
+        let path = "terraform/modules/karpenter/main.tf";
+        let Some(text) = tree.get(path) else { continue };
+        let body = hcl_body(name, path, text);
+        let controller = block(&body, "resource", &["helm_release", "karpenter"]).unwrap();
+        let depends = attribute(controller, "depends_on")
+            .map(to_json)
+            .unwrap_or_default();
+        assert!(
+            depends.to_string().contains("module.karpenter"),
+            "{name}: the controller starts before its Pod Identity association: {depends}"
+        );
+        let class_path = "terraform/modules/karpenter/chart/templates/ec2nodeclass.yaml";
+        let class = yaml(name, class_path, file(tree, name, class_path));
+        assert_eq!(
+            class["spec"]["amiSelectorTerms"],
+            json!([{"alias": format!("al2023@{release}")}]),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn deploy_roles_administer_their_namespace_only() {
+    for (name, tree) in cases() {
+        let path = "terraform/modules/github-deploy-role/main.tf";
+        let body = hcl_body(name, path, file(tree, name, path));
+        let associations: BTreeMap<String, (String, Value)> = body
+            .blocks()
+            .filter(|b| {
+                b.identifier.as_str() == "resource"
+                    && b.labels[0].as_str() == "aws_eks_access_policy_association"
+            })
+            .map(|b| {
+                let policy = to_json(attribute(&b.body, "policy_arn").unwrap());
+                let scope = b
+                    .body
+                    .blocks()
+                    .find(|inner| inner.identifier.as_str() == "access_scope")
+                    .map(|scope| {
+                        let object: Map<String, Value> = scope
+                            .body
+                            .attributes()
+                            .map(|a| (a.key.as_str().to_owned(), to_json(&a.expr)))
+                            .collect();
+                        Value::Object(object)
+                    })
+                    .unwrap();
+                (
+                    b.labels[1].as_str().to_owned(),
+                    (policy.as_str().unwrap().to_owned(), scope),
+                )
+            })
+            .collect();
+        assert!(!associations.is_empty(), "{name}");
+        for (label, (policy, scope)) in &associations {
+            let read_only = policy.ends_with("/AmazonEKSViewPolicy");
+            assert!(
+                read_only || scope["type"] == json!("namespace"),
+                "{name}: {path}: {label}: `{policy}` over the whole cluster"
+            );
+        }
+        let unit = file(tree, name, "terraform/_envcommon/github-deploy-role.hcl");
+        assert!(
+            unit.contains("namespaces") && unit.contains("[local.env.namespace]"),
+            "{name}"
+        );
+    }
+}
