@@ -6,6 +6,7 @@ dependency "eks" {
     cluster_arn                        = "arn:aws:eks:us-east-1:000000000000:cluster/mock"
     cluster_endpoint                   = "https://mock.eks.amazonaws.com"
     cluster_certificate_authority_data = "bW9jaw=="
+    node_security_group_id             = "sg-00000000000000001"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
