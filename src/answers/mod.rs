@@ -262,9 +262,18 @@ impl Answers {
     }
 
     /// What works but deserves a word: a non-production environment whose host sits under a
-    /// production environment's domain receives that environment's cookies.
+    /// production environment's domain receives that environment's cookies; MongoDB on one EC2
+    /// instance serving production.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
+        if self.mongodb == MongoDb::Ec2
+            && let Some(production) = self.environments.iter().find(|e| e.production)
+        {
+            warnings.push(format!(
+                "`mongodb` is `ec2`: production (`{}`) gets one MongoDB instance without TLS or failover, restored from snapshots taken every few hours; `mongodb: documentdb` (managed, TLS, a standby instance, point-in-time restore) is the recommended placement for production",
+                production.name
+            ));
+        }
         for (index, environment) in self.environments.iter().enumerate() {
             if environment.production {
                 continue;
@@ -777,10 +786,15 @@ mod tests {
             subdomains,
             ["learn", "staging-learn-2", "staging-learn", "qa-learn"]
         );
-        assert!(answers.warnings().is_empty());
+        assert!(
+            answers.warnings().iter().all(|w| !w.contains("subdomain")),
+            "{:?}",
+            answers.warnings()
+        );
         // Nesting under production stays possible, with a warning that says why not.
         raw["environments"] =
             yaml("[{name: prod, subdomain: learn}, {name: dev, subdomain: dev.learn}]");
+        raw["mongodb"] = Value::String("documentdb".into());
         let warnings = Answers::validate(&raw).unwrap().warnings();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
@@ -860,5 +874,28 @@ mod tests {
             answers.environment_domain(&answers.environments[1]),
             "dev.courses.yourschool.edu"
         );
+    }
+
+    #[test]
+    fn mongodb_on_ec2_in_production_is_warned_about() {
+        // M8: one instance, no TLS, no failover: DocumentDB is the recommended placement.
+        let warnings = Answers::validate(&yaml(MINIMAL)).unwrap().warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("`mongodb` is `ec2`") && warnings[0].contains("documentdb"),
+            "{warnings:?}"
+        );
+        for mongodb in ["documentdb", "in_cluster"] {
+            let mut raw = yaml(MINIMAL);
+            raw["mongodb"] = Value::String(mongodb.into());
+            assert!(
+                Answers::validate(&raw).unwrap().warnings().is_empty(),
+                "{mongodb}"
+            );
+        }
+        // No production environment: nothing to warn about.
+        let mut raw = yaml(MINIMAL);
+        raw["environments"] = yaml("[{name: dev, production: false}]");
+        assert!(Answers::validate(&raw).unwrap().warnings().is_empty());
     }
 }
