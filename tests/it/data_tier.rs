@@ -391,6 +391,9 @@ fn the_bastion_plans_before_its_vpc_exists() {
             !bootstrap.contains("\ndnf install"),
             "every install is retried"
         );
+        let setup = file(tree, "scripts/bastion-setup.sh");
+        assert!(setup.contains("set -euo pipefail"));
+        assert!(setup.contains("retry aws eks update-kubeconfig"), "{setup}");
     }
 }
 

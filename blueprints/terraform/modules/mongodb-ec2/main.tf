@@ -193,7 +193,8 @@ resource "aws_dlm_lifecycle_policy" "snapshots" {
     target_tags    = local.snapshot_tag
 
     schedule {
-      name = "every ${var.snapshot_interval_hours} hours, ${var.snapshot_count} kept"
+      # DLM names take letters, digits, spaces, `_` and `-` only.
+      name = "every ${var.snapshot_interval_hours} hours keep ${var.snapshot_count}"
 
       create_rule {
         interval      = var.snapshot_interval_hours
