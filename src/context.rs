@@ -38,6 +38,8 @@ pub struct EnvironmentContext {
     pub eks_instance_type: String,
     pub mysql_instance_class: String,
     pub redis_node_type: String,
+    pub mongodb_instance_type: String,
+    pub documentdb_instance_class: String,
     /// Whether RDS for MySQL supports Performance Insights on `mysql_instance_class`.
     pub mysql_performance_insights: bool,
     pub eks_node_min_size: u32,
@@ -113,6 +115,8 @@ fn environment_context(answers: &Answers, environment: &Environment) -> Environm
         eks_instance_type: environment.eks_instance_type.clone(),
         mysql_instance_class: environment.mysql_instance_class.clone(),
         redis_node_type: environment.redis_node_type.clone(),
+        mongodb_instance_type: environment.mongodb_instance_type.clone(),
+        documentdb_instance_class: environment.documentdb_instance_class.clone(),
         mysql_performance_insights: aws::mysql_supports_performance_insights(
             &environment.mysql_instance_class,
         ),

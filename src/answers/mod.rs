@@ -87,6 +87,10 @@ pub struct Environment {
     pub eks_instance_type: String,
     pub mysql_instance_class: String,
     pub redis_node_type: String,
+    /// Used when `mongodb` is `ec2`.
+    pub mongodb_instance_type: String,
+    /// Used when `mongodb` is `documentdb`.
+    pub documentdb_instance_class: String,
 }
 
 /// Validated answers. Only [`Answers::validate`] makes one, so every value in it has been checked.
@@ -366,6 +370,8 @@ fn default_environment() -> Environment {
         eks_instance_type: default("eks_instance_type"),
         mysql_instance_class: default("mysql_instance_class"),
         redis_node_type: default("redis_node_type"),
+        mongodb_instance_type: default("mongodb_instance_type"),
+        documentdb_instance_class: default("documentdb_instance_class"),
     }
 }
 
@@ -465,6 +471,8 @@ fn environment(
         eks_instance_type: text("eks_instance_type"),
         mysql_instance_class: text("mysql_instance_class"),
         redis_node_type: text("redis_node_type"),
+        mongodb_instance_type: text("mongodb_instance_type"),
+        documentdb_instance_class: text("documentdb_instance_class"),
     })
 }
 
@@ -680,6 +688,26 @@ mod tests {
                 "environments: [{name: prod, redis_node_type: db.t3.small}]",
                 "environments.0.redis_node_type",
                 "RDS instance class",
+            ),
+            (
+                "environments: [{name: prod, documentdb_instance_class: cache.r6g.large}]",
+                "environments.0.documentdb_instance_class",
+                "did you mean `db.r6g.large`?",
+            ),
+            (
+                "environments: [{name: prod, documentdb_instance_class: db.t3.small}]",
+                "environments.0.documentdb_instance_class",
+                "medium",
+            ),
+            (
+                "environments: [{name: prod, mongodb_instance_type: db.t3.medium}]",
+                "environments.0.mongodb_instance_type",
+                "did you mean `t3.medium`?",
+            ),
+            (
+                "environments: [{name: prod, redis_node_type: db.t3.small}]",
+                "environments.0.redis_node_type",
+                "did you mean `cache.t3.small`?",
             ),
             (
                 "environments: [{name: prod, subdomain: \"courses.\"}]",

@@ -449,3 +449,34 @@ fn backups_dump_mongodb_as_the_backup_user_and_expire_with_a_real_filter() {
         }
     }
 }
+
+#[test]
+fn mongodb_and_documentdb_sizes_are_answers_checked_against_their_catalogues() {
+    // The MongoDB instance type and DocumentDB class were fixed in env.hcl, out of reach of
+    // the answers' validation; now they are answers, rendered per environment.
+    let text = answers(SHAPES[2], ["db.t3.small", "db.t3.small"]).replace(
+        "  - name: dev\n",
+        "    documentdb_instance_class: db.r6g.large\n    mongodb_instance_type: m7i.large\n  - name: dev\n",
+    );
+    let tree = common::render(&text);
+    assert_eq!(
+        env_setting(&tree, "prod", "documentdb_instance_class"),
+        "\"db.r6g.large\""
+    );
+    assert_eq!(
+        env_setting(&tree, "dev", "documentdb_instance_class"),
+        "\"db.t4g.medium\""
+    );
+    let tree = common::render(&text.replace("mongodb: documentdb", "mongodb: ec2"));
+    assert_eq!(
+        env_setting(&tree, "prod", "mongodb_instance_type"),
+        "\"m7i.large\""
+    );
+    let refused = openedx_devops::render_yaml(&text.replace("db.r6g.large", "db.m5.large"))
+        .expect_err("db.m5.large is no DocumentDB class");
+    let message = format!("{refused:#}");
+    assert!(
+        message.contains("environments.0.documentdb_instance_class") && message.contains("`m5`"),
+        "{message}"
+    );
+}

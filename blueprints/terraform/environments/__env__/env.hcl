@@ -64,7 +64,7 @@ locals {
 [% if answers.mongodb == "ec2" %]
 
   # MongoDB on EC2
-  mongodb_instance_type = "t3.medium"
+  mongodb_instance_type = "[[ env.mongodb_instance_type ]]"
   mongodb_volume_size   = 50
   # EBS snapshots of the data volume (Data Lifecycle Manager) every this many hours, this many
   # kept: a recovery point of hours, not the daily dump's day.
@@ -73,7 +73,7 @@ locals {
 [% elif answers.mongodb == "documentdb" %]
 
   # MongoDB API on Amazon DocumentDB
-  documentdb_instance_class = "db.t4g.medium"
+  documentdb_instance_class = "[[ env.documentdb_instance_class ]]"
   documentdb_instance_count = [[ 2 if env.is_production else 1 ]]
   documentdb_retention_days = [[ 14 if env.is_production else 7 ]]
 [% endif %]
