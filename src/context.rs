@@ -1,7 +1,7 @@
 //! The template context: validated answers plus what follows from them (hosts, resource names,
 //! DNS delegation, idle cost), the pinned versions and the generator's version. Pure data, no I/O.
 
-use crate::answers::{Answers, Environment};
+use crate::answers::{Answers, Environment, aws};
 use crate::cost::{self, Cost};
 use serde::Serialize;
 use serde_json::Value;
@@ -38,6 +38,10 @@ pub struct EnvironmentContext {
     pub eks_instance_type: String,
     pub mysql_instance_class: String,
     pub redis_node_type: String,
+    pub mongodb_instance_type: String,
+    pub documentdb_instance_class: String,
+    /// Whether RDS for MySQL supports Performance Insights on `mysql_instance_class`.
+    pub mysql_performance_insights: bool,
     pub eks_node_min_size: u32,
     /// The README's idle-cost column for this environment.
     pub cost: Cost,
@@ -111,6 +115,11 @@ fn environment_context(answers: &Answers, environment: &Environment) -> Environm
         eks_instance_type: environment.eks_instance_type.clone(),
         mysql_instance_class: environment.mysql_instance_class.clone(),
         redis_node_type: environment.redis_node_type.clone(),
+        mongodb_instance_type: environment.mongodb_instance_type.clone(),
+        documentdb_instance_class: environment.documentdb_instance_class.clone(),
+        mysql_performance_insights: aws::mysql_supports_performance_insights(
+            &environment.mysql_instance_class,
+        ),
         eks_node_min_size: cost::EKS_NODE_MIN_SIZE,
         cost: cost::idle_cost(answers, environment),
         hosts: Hosts {

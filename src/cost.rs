@@ -15,11 +15,11 @@ pub(crate) const EKS_NODE_MIN_SIZE: u32 = 2;
 const EKS_NODE_DISK_GIB: f64 = 50.0;
 /// env.hcl: `mysql_allocated_storage`.
 const MYSQL_ALLOCATED_STORAGE_GIB: f64 = 20.0;
-/// env.hcl: `mongodb_instance_type`; its root (20 GiB) and data (`mongodb_volume_size`) disks.
-const MONGODB_INSTANCE_TYPE: &str = "t3.medium";
+/// The MongoDB server's root (20 GiB) and data (env.hcl: `mongodb_volume_size`) disks; its type
+/// is an answer (`mongodb_instance_type`).
 const MONGODB_DISKS_GIB: f64 = 20.0 + 50.0;
-/// env.hcl: `documentdb_instance_class`; `documentdb_instance_count` is 2 in production, else 1.
-const DOCUMENTDB_INSTANCE_CLASS: &str = "db.t4g.medium";
+// DocumentDB's class is an answer (`documentdb_instance_class`); env.hcl's
+// `documentdb_instance_count` is 2 in production, else 1.
 /// env.hcl: `bastion_instance_type`; its root disk, GiB (modules/bastion).
 const BASTION_INSTANCE_TYPE: &str = "t3.micro";
 const BASTION_DISK_GIB: f64 = 20.0;
@@ -100,14 +100,20 @@ pub(crate) fn idle_cost(answers: &Answers, environment: &Environment) -> Cost {
     ];
     match answers.mongodb {
         MongoDb::Ec2 => rows.push(priced_fixed(
-            &format!("MongoDB on {MONGODB_INSTANCE_TYPE} with {MONGODB_DISKS_GIB} GiB"),
-            aws::hourly_price(Service::Ec2, MONGODB_INSTANCE_TYPE).map(|hourly| {
+            &format!(
+                "MongoDB on {} with {MONGODB_DISKS_GIB} GiB",
+                environment.mongodb_instance_type
+            ),
+            aws::hourly_price(Service::Ec2, &environment.mongodb_instance_type).map(|hourly| {
                 hourly * HOURS_PER_MONTH + MONGODB_DISKS_GIB * aws::EBS_GP3_GIB_MONTHLY
             }),
         )),
         MongoDb::Documentdb => rows.push(priced_fixed(
-            &format!("DocumentDB {DOCUMENTDB_INSTANCE_CLASS} (two instances in production)"),
-            aws::documentdb_hourly_price(DOCUMENTDB_INSTANCE_CLASS)
+            &format!(
+                "DocumentDB {} (two instances in production)",
+                environment.documentdb_instance_class
+            ),
+            aws::documentdb_hourly_price(&environment.documentdb_instance_class)
                 .map(|hourly| f64::from(copies(2)) * hourly * HOURS_PER_MONTH),
         )),
         MongoDb::InCluster => {}
@@ -288,10 +294,7 @@ mod tests {
                 assert!(aws::hourly_price(service, &default).is_some(), "{default}");
             }
         }
-        for fixed in [MONGODB_INSTANCE_TYPE, BASTION_INSTANCE_TYPE] {
-            assert!(aws::hourly_price(Service::Ec2, fixed).is_some(), "{fixed}");
-        }
-        assert!(aws::documentdb_hourly_price(DOCUMENTDB_INSTANCE_CLASS).is_some());
+        assert!(aws::hourly_price(Service::Ec2, BASTION_INSTANCE_TYPE).is_some());
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
         let mut examples = 0;
         for entry in std::fs::read_dir(&folder).unwrap() {
@@ -321,9 +324,9 @@ mod tests {
         for expected in [
             "eks_node_min_size = [[ env.eks_node_min_size ]]".to_owned(),
             format!("mysql_allocated_storage = {MYSQL_ALLOCATED_STORAGE_GIB}"),
-            format!("mongodb_instance_type = \"{MONGODB_INSTANCE_TYPE}\""),
+            "mongodb_instance_type = \"[[ env.mongodb_instance_type ]]\"".to_owned(),
             format!("mongodb_volume_size = {}", MONGODB_DISKS_GIB - 20.0),
-            format!("documentdb_instance_class = \"{DOCUMENTDB_INSTANCE_CLASS}\""),
+            "documentdb_instance_class = \"[[ env.documentdb_instance_class ]]\"".to_owned(),
             "documentdb_instance_count = [[ 2 if env.is_production else 1 ]]".to_owned(),
             format!("bastion_instance_type = \"{BASTION_INSTANCE_TYPE}\""),
             "single_nat_gateway = [[ (not env.is_production) | tojson ]]".to_owned(),

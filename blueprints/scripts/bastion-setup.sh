@@ -12,6 +12,15 @@
 set -euo pipefail
 
 die() { printf 'bastion-setup: error: %s\n' "$*" >&2; exit 1; }
+# retry COMMAND...: three tries, for the AWS and Kubernetes APIs' passing errors.
+retry() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    [ "$attempt" -eq 3 ] || sleep $((attempt * 5))
+  done
+  return 1
+}
 [ "$#" -eq 1 ] || die "usage: scripts/bastion-setup.sh <environment>"
 case "$1" in
 [% for environment in environments %]
@@ -33,7 +42,9 @@ fi
 
 aws sts get-caller-identity --query Arn --output text >/dev/null ||
   die "no AWS credentials: configure them (aws configure sso, or the instance role)"
-aws eks update-kubeconfig --region "$region" --name "$cluster" --alias "$cluster" >/dev/null
-kubectl --namespace "$namespace" get deployments ||
+# Safe to run again: the kubeconfig entry is rewritten in place.
+retry aws eks update-kubeconfig --region "$region" --name "$cluster" --alias "$cluster" >/dev/null ||
+  die "cannot read cluster $cluster: does your IAM identity allow eks:DescribeCluster?"
+retry kubectl --namespace "$namespace" get deployments ||
   die "kubectl cannot reach $cluster: does your IAM identity have an access entry in the cluster?"
 printf 'bastion-setup: kubectl context %s is ready\n' "$cluster" >&2

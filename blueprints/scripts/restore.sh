@@ -40,9 +40,11 @@ case "$what" in
 [% elif answers.mongodb == "ec2" %]
   mongodb)
     image="[[ versions.services.mongodb_image ]]"
+    # As Open edX's own user, into its own databases only: the dump (taken by the `backup` user)
+    # also holds `admin`, whose users the server's bootstrap manages.
     secret=mongodb
     # shellcheck disable=SC2016 # expanded in the pod
-    script='umask 077; printf "password: \"%s\"\n" "$DB_PASSWORD" > /tmp/mongorestore.yaml; exec mongorestore --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --authenticationDatabase="$DB_AUTH_SOURCE" --config=/tmp/mongorestore.yaml --gzip --archive --drop'
+    script='umask 077; printf "password: \"%s\"\n" "$DB_PASSWORD" > /tmp/mongorestore.yaml; exec mongorestore --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --authenticationDatabase="$DB_AUTH_SOURCE" --config=/tmp/mongorestore.yaml --nsInclude="openedx.*" --nsInclude="cs_comments_service.*" --gzip --archive --drop'
     ;;
 [% endif %]
   *) die "unknown database '$what'" ;;

@@ -1,6 +1,8 @@
-//! Embedded AWS facts the answers are checked against: region codes and the instance families
-//! and sizes of EC2, RDS and ElastiCache, and their on-demand prices. Pure data and lookups; no
-//! network.
+//! Embedded AWS facts the answers are checked against and the blueprints render from: region
+//! codes, the instance families and sizes of EC2, RDS, ElastiCache and DocumentDB, which RDS
+//! classes support Performance Insights, and on-demand prices. Pure data and lookups; no network.
+
+use crate::suggest::did_you_mean;
 
 /// Commercial-partition AWS regions (the generated ARNs use the `aws` partition).
 pub(crate) const REGIONS: &[&str] = &[
@@ -108,6 +110,25 @@ const RDS_FAMILIES: &[(&str, &[&str])] = &[
     ("r8g", DB_STANDARD),
 ];
 
+/// RDS for MySQL classes on which Performance Insights (now CloudWatch Database Insights) cannot
+/// be turned on: CreateDBInstance with it refuses them (`InvalidParameterCombination`). From the
+/// AWS RDS User Guide, "Amazon RDS DB engine, Region, and instance class support for Database
+/// Insights", row "RDS for MySQL" (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/
+/// USER_DatabaseInsights.Engines.html; formerly USER_PerfInsights.Overview.Engines.html).
+const RDS_MYSQL_WITHOUT_PERFORMANCE_INSIGHTS: &[&str] = &[
+    "db.t2.micro",
+    "db.t2.small",
+    "db.t3.micro",
+    "db.t3.small",
+    "db.t4g.micro",
+    "db.t4g.small",
+];
+
+/// Whether RDS for MySQL accepts `performance_insights_enabled = true` on this instance class.
+pub(crate) fn mysql_supports_performance_insights(class: &str) -> bool {
+    !RDS_MYSQL_WITHOUT_PERFORMANCE_INSIGHTS.contains(&class)
+}
+
 const CACHE_BURSTABLE: &[&str] = &["micro", "small", "medium"];
 const CACHE_STANDARD: &[&str] = &[
     "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
@@ -123,6 +144,25 @@ const CACHE_FAMILIES: &[(&str, &[&str])] = &[
     ("r5", CACHE_STANDARD),
     ("r6g", CACHE_STANDARD),
     ("r7g", CACHE_STANDARD),
+];
+
+const DOCDB_MEDIUM: &[&str] = &["medium"];
+const DOCDB_MEMORY: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+];
+const DOCDB_R5: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
+];
+
+/// DocumentDB instance classes, without the `db.` prefix: the current families of the DocumentDB
+/// Developer Guide, "Managing instance classes" (R5, R6G, R8G, T3, T4G; the burstable ones only in
+/// `medium`). R4 is left out: a previous generation.
+const DOCUMENTDB_FAMILIES: &[(&str, &[&str])] = &[
+    ("t3", DOCDB_MEDIUM),
+    ("t4g", DOCDB_MEDIUM),
+    ("r5", DOCDB_R5),
+    ("r6g", DOCDB_MEMORY),
+    ("r8g", DOCDB_MEMORY),
 ];
 
 // Prices. On-demand hourly USD prices in us-east-1 (Linux, no reservations, no free tier), as the
@@ -396,6 +436,7 @@ pub(crate) fn hourly_price(service: Service, name: &str) -> Option<f64> {
         Service::Ec2 => (EC2_PRICES, 1.0),
         Service::Rds => (RDS_PRICES, 1.0),
         Service::ElastiCache => (CACHE_PRICES, VALKEY_FACTOR),
+        Service::DocumentDb => (DOCUMENTDB_PRICES, 1.0),
     };
     lookup(table, name).map(|price| price * factor)
 }
@@ -418,13 +459,22 @@ pub enum Service {
     Ec2,
     Rds,
     ElastiCache,
+    DocumentDb,
 }
+
+/// Every service, in the order a misplaced type is looked up in the others' catalogues.
+const SERVICES: [Service; 4] = [
+    Service::Rds,
+    Service::ElastiCache,
+    Service::DocumentDb,
+    Service::Ec2,
+];
 
 impl Service {
     pub(crate) fn prefix(self) -> &'static str {
         match self {
             Service::Ec2 => "",
-            Service::Rds => "db.",
+            Service::Rds | Service::DocumentDb => "db.",
             Service::ElastiCache => "cache.",
         }
     }
@@ -434,6 +484,7 @@ impl Service {
             Service::Ec2 => EC2_FAMILIES,
             Service::Rds => RDS_FAMILIES,
             Service::ElastiCache => CACHE_FAMILIES,
+            Service::DocumentDb => DOCUMENTDB_FAMILIES,
         }
     }
 
@@ -442,6 +493,7 @@ impl Service {
             Service::Ec2 => "an EC2 instance type",
             Service::Rds => "an RDS instance class",
             Service::ElastiCache => "an ElastiCache node type",
+            Service::DocumentDb => "a DocumentDB instance class",
         }
     }
 
@@ -455,30 +507,74 @@ impl Service {
     }
 }
 
+/// Whether `value` is in the service's catalogue.
+fn knows(service: Service, value: &str) -> bool {
+    value
+        .strip_prefix(service.prefix())
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(family, size)| {
+            service
+                .families()
+                .iter()
+                .any(|(name, sizes)| *name == family && sizes.contains(&size))
+        })
+}
+
+/// The same family and size as `value` in the service's catalogue, e.g. `cache.t3.small` for
+/// `db.t3.small` when a node type is expected: what was probably meant.
+fn counterpart(service: Service, value: &str) -> Option<String> {
+    let bare = ["db.", "cache."]
+        .iter()
+        .find_map(|prefix| value.strip_prefix(prefix))
+        .unwrap_or(value);
+    let candidate = format!("{}{bare}", service.prefix());
+    knows(service, &candidate).then_some(candidate)
+}
+
 /// Checks an instance type against the service's catalogue. The error says what is wrong
-/// (prefix, family or size) and what is allowed.
+/// (another service's type, prefix, family or size), what is allowed, and what was probably
+/// meant.
 pub(crate) fn check_instance_type(service: Service, value: &str) -> Result<(), String> {
-    for other in [Service::Rds, Service::ElastiCache] {
-        if other != service && value.starts_with(other.prefix()) {
-            return Err(format!(
-                "this is {}, but {} is expected here{}",
-                other.what(),
-                service.what(),
-                match service {
-                    Service::Ec2 => String::new(),
-                    _ => format!(" (they start with `{}`)", service.prefix()),
-                }
-            ));
-        }
+    if knows(service, value) {
+        return Ok(());
+    }
+    let meant = counterpart(service, value)
+        .map(|name| format!(" (did you mean `{name}`?)"))
+        .unwrap_or_default();
+    if let Some(other) = SERVICES
+        .into_iter()
+        // RDS and DocumentDB share `db.`: between them, the family or size is what is wrong.
+        .find(|other| other.prefix() != service.prefix() && knows(*other, value))
+    {
+        return Err(format!(
+            "this is {}, but {} is expected here{}{meant}",
+            other.what(),
+            service.what(),
+            match service {
+                Service::Ec2 => String::new(),
+                _ => format!(" (they start with `{}`)", service.prefix()),
+            }
+        ));
     }
     let Some(rest) = value.strip_prefix(service.prefix()) else {
         return Err(format!(
-            "{} starts with `{}`, as in `{}t3.small`",
+            "{} starts with `{}`, as in `{}t3.{}`{meant}",
             service.what(),
             service.prefix(),
-            service.prefix()
+            service.prefix(),
+            if service == Service::DocumentDb {
+                "medium"
+            } else {
+                "small"
+            },
         ));
     };
+    if service == Service::Ec2 && ["db.", "cache."].iter().any(|p| value.starts_with(p)) {
+        return Err(format!(
+            "{} has no `db.` or `cache.` prefix, as in `t3.large`{meant}",
+            service.what()
+        ));
+    }
     let Some((family, size)) = rest.split_once('.') else {
         return Err(format!(
             "{} has the form `{}FAMILY.SIZE`, as in `{}t3.large`",
@@ -492,21 +588,20 @@ pub(crate) fn check_instance_type(service: Service, value: &str) -> Result<(), S
             "`{family}` is an arm64 (Graviton) family, but the Open edX image is built for amd64: pick an x86 family such as `t3`, `m7i` or `c7i`"
         ));
     }
+    let families = service.families().iter().map(|(name, _)| *name);
     let Some((_, sizes)) = service.families().iter().find(|(name, _)| *name == family) else {
-        let known: Vec<&str> = service.families().iter().map(|(name, _)| *name).collect();
         return Err(format!(
-            "`{family}` is not a family of {} this generator knows (known: {})",
+            "`{family}` is not a family of {} this generator knows{} (known: {})",
             service.what(),
-            known.join(", ")
+            did_you_mean(family, families.clone()),
+            families.collect::<Vec<_>>().join(", ")
         ));
     };
-    if !sizes.contains(&size) {
-        return Err(format!(
-            "`{family}` has no size `{size}` (sizes: {})",
-            sizes.join(", ")
-        ));
-    }
-    Ok(())
+    Err(format!(
+        "`{family}` has no size `{size}`{} (sizes: {})",
+        did_you_mean(size, sizes.iter().copied()),
+        sizes.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -544,7 +639,7 @@ mod tests {
 
     #[test]
     fn every_listed_type_is_accepted() {
-        for service in [Service::Ec2, Service::Rds, Service::ElastiCache] {
+        for service in SERVICES {
             for name in service.all_types() {
                 assert!(check_instance_type(service, &name).is_ok(), "{name}");
             }
@@ -557,6 +652,7 @@ mod tests {
             (Service::Ec2, EC2_PRICES),
             (Service::Rds, RDS_PRICES),
             (Service::ElastiCache, CACHE_PRICES),
+            (Service::DocumentDb, DOCUMENTDB_PRICES),
         ] {
             for (name, price) in table {
                 assert!(check_instance_type(service, name).is_ok(), "{name}");
@@ -573,5 +669,79 @@ mod tests {
             Some(0.034 * 0.8)
         );
         assert_eq!(hourly_price(Service::Ec2, "m5.metal"), None);
+    }
+
+    #[test]
+    fn a_type_of_another_service_is_named_with_what_was_meant() {
+        for (service, value, needles) in [
+            (
+                Service::ElastiCache,
+                "db.t3.small",
+                &["RDS instance class", "did you mean `cache.t3.small`?"][..],
+            ),
+            (
+                Service::Rds,
+                "cache.t4g.micro",
+                &["ElastiCache node type", "did you mean `db.t4g.micro`?"],
+            ),
+            (
+                Service::Rds,
+                "t3.small",
+                &["EC2 instance type", "`db.`", "did you mean `db.t3.small`?"],
+            ),
+            (
+                Service::Ec2,
+                "db.t3.large",
+                &["RDS instance class", "did you mean `t3.large`?"],
+            ),
+            (
+                Service::DocumentDb,
+                "db.t3.small",
+                &["`t3` has no size `small`", "medium"],
+            ),
+            (
+                Service::DocumentDb,
+                "cache.r6g.large",
+                &["ElastiCache", "did you mean `db.r6g.large`?"],
+            ),
+            (Service::DocumentDb, "db.m5.large", &["`m5`", "r6g"]),
+            (Service::Rds, "db.t4.small", &["did you mean `t3`?"]),
+            (Service::Rds, "db.t3.smal", &["did you mean `small`?"]),
+        ] {
+            let message = check_instance_type(service, value).unwrap_err();
+            for needle in needles {
+                assert!(
+                    message.contains(needle),
+                    "{value}: {message} lacks {needle}"
+                );
+            }
+        }
+        assert!(check_instance_type(Service::DocumentDb, "db.t4g.medium").is_ok());
+        assert!(check_instance_type(Service::DocumentDb, "db.r8g.2xlarge").is_ok());
+    }
+
+    #[test]
+    fn performance_insights_is_off_exactly_on_the_small_burstable_mysql_classes() {
+        // Pins B1: `performance_insights_enabled = true` on db.t3.small (the default) failed
+        // CreateDBInstance with InvalidParameterCombination.
+        for class in ["db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"] {
+            assert!(check_instance_type(Service::Rds, class).is_ok(), "{class}");
+            assert!(!mysql_supports_performance_insights(class), "{class}");
+        }
+        for class in [
+            "db.t3.medium",
+            "db.t4g.large",
+            "db.m7g.large",
+            "db.r6i.xlarge",
+        ] {
+            assert!(mysql_supports_performance_insights(class), "{class}");
+        }
+        // Every listed exception is an RDS class (t2 is too old for the catalogue).
+        for class in RDS_MYSQL_WITHOUT_PERFORMANCE_INSIGHTS {
+            assert!(
+                class.starts_with("db.t2.") || check_instance_type(Service::Rds, class).is_ok(),
+                "{class}"
+            );
+        }
     }
 }

@@ -87,6 +87,10 @@ pub struct Environment {
     pub eks_instance_type: String,
     pub mysql_instance_class: String,
     pub redis_node_type: String,
+    /// Used when `mongodb` is `ec2`.
+    pub mongodb_instance_type: String,
+    /// Used when `mongodb` is `documentdb`.
+    pub documentdb_instance_class: String,
 }
 
 /// Validated answers. Only [`Answers::validate`] makes one, so every value in it has been checked.
@@ -262,9 +266,18 @@ impl Answers {
     }
 
     /// What works but deserves a word: a non-production environment whose host sits under a
-    /// production environment's domain receives that environment's cookies.
+    /// production environment's domain receives that environment's cookies; MongoDB on one EC2
+    /// instance serving production.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
+        if self.mongodb == MongoDb::Ec2
+            && let Some(production) = self.environments.iter().find(|e| e.production)
+        {
+            warnings.push(format!(
+                "`mongodb` is `ec2`: production (`{}`) gets one MongoDB instance without TLS or failover, restored from snapshots taken every few hours; `mongodb: documentdb` (managed, TLS, a standby instance, point-in-time restore) is the recommended placement for production",
+                production.name
+            ));
+        }
         for (index, environment) in self.environments.iter().enumerate() {
             if environment.production {
                 continue;
@@ -357,6 +370,8 @@ fn default_environment() -> Environment {
         eks_instance_type: default("eks_instance_type"),
         mysql_instance_class: default("mysql_instance_class"),
         redis_node_type: default("redis_node_type"),
+        mongodb_instance_type: default("mongodb_instance_type"),
+        documentdb_instance_class: default("documentdb_instance_class"),
     }
 }
 
@@ -456,6 +471,8 @@ fn environment(
         eks_instance_type: text("eks_instance_type"),
         mysql_instance_class: text("mysql_instance_class"),
         redis_node_type: text("redis_node_type"),
+        mongodb_instance_type: text("mongodb_instance_type"),
+        documentdb_instance_class: text("documentdb_instance_class"),
     })
 }
 
@@ -673,6 +690,26 @@ mod tests {
                 "RDS instance class",
             ),
             (
+                "environments: [{name: prod, documentdb_instance_class: cache.r6g.large}]",
+                "environments.0.documentdb_instance_class",
+                "did you mean `db.r6g.large`?",
+            ),
+            (
+                "environments: [{name: prod, documentdb_instance_class: db.t3.small}]",
+                "environments.0.documentdb_instance_class",
+                "medium",
+            ),
+            (
+                "environments: [{name: prod, mongodb_instance_type: db.t3.medium}]",
+                "environments.0.mongodb_instance_type",
+                "did you mean `t3.medium`?",
+            ),
+            (
+                "environments: [{name: prod, redis_node_type: db.t3.small}]",
+                "environments.0.redis_node_type",
+                "did you mean `cache.t3.small`?",
+            ),
+            (
                 "environments: [{name: prod, subdomain: \"courses.\"}]",
                 "environments.0.subdomain",
                 "empty label",
@@ -777,10 +814,15 @@ mod tests {
             subdomains,
             ["learn", "staging-learn-2", "staging-learn", "qa-learn"]
         );
-        assert!(answers.warnings().is_empty());
+        assert!(
+            answers.warnings().iter().all(|w| !w.contains("subdomain")),
+            "{:?}",
+            answers.warnings()
+        );
         // Nesting under production stays possible, with a warning that says why not.
         raw["environments"] =
             yaml("[{name: prod, subdomain: learn}, {name: dev, subdomain: dev.learn}]");
+        raw["mongodb"] = Value::String("documentdb".into());
         let warnings = Answers::validate(&raw).unwrap().warnings();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
@@ -860,5 +902,28 @@ mod tests {
             answers.environment_domain(&answers.environments[1]),
             "dev.courses.yourschool.edu"
         );
+    }
+
+    #[test]
+    fn mongodb_on_ec2_in_production_is_warned_about() {
+        // M8: one instance, no TLS, no failover: DocumentDB is the recommended placement.
+        let warnings = Answers::validate(&yaml(MINIMAL)).unwrap().warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("`mongodb` is `ec2`") && warnings[0].contains("documentdb"),
+            "{warnings:?}"
+        );
+        for mongodb in ["documentdb", "in_cluster"] {
+            let mut raw = yaml(MINIMAL);
+            raw["mongodb"] = Value::String(mongodb.into());
+            assert!(
+                Answers::validate(&raw).unwrap().warnings().is_empty(),
+                "{mongodb}"
+            );
+        }
+        // No production environment: nothing to warn about.
+        let mut raw = yaml(MINIMAL);
+        raw["environments"] = yaml("[{name: dev, production: false}]");
+        assert!(Answers::validate(&raw).unwrap().warnings().is_empty());
     }
 }

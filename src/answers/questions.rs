@@ -223,6 +223,22 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
         group: "environments",
         help: "the ElastiCache node type of the Redis-compatible cache (`cache.` types)",
     },
+    Question {
+        key: "mongodb_instance_type",
+        kind: Kind::Instance(Service::Ec2),
+        default: DefaultValue::Text("t3.medium"),
+        required: false,
+        group: "environments",
+        help: "the EC2 instance type of the MongoDB server, used when `mongodb` is `ec2` (x86-64)",
+    },
+    Question {
+        key: "documentdb_instance_class",
+        kind: Kind::Instance(Service::DocumentDb),
+        default: DefaultValue::Text("db.t4g.medium"),
+        required: false,
+        group: "environments",
+        help: "the DocumentDB instance class (`db.t3`/`db.t4g` medium, `db.r5`/`db.r6g`/`db.r8g`), used when `mongodb` is `documentdb`",
+    },
 ];
 
 impl Question {

@@ -1314,48 +1314,11 @@ mod tests {
     /// What every example renders to today, by rule and file: the defects of issue 15 (M2, M3,
     /// M4, security-group sources) that other changes fix. When they are merged, this list
     /// becomes empty for every example, and [`ENFORCED`] turns `true`.
-    const TODAY: &[(&str, Rule, &str)] = &[
-        (
-            "*",
-            Rule::CdnWholeBucket,
-            "terraform/modules/storage/main.tf",
-        ),
-        (
-            "*",
-            Rule::CacheEncryption,
-            "terraform/modules/redis/main.tf",
-        ),
-        (
-            "*",
-            Rule::DatabaseFromCidr,
-            "terraform/modules/redis/main.tf",
-        ),
-        (
-            "*",
-            Rule::DatabaseFromCidr,
-            "terraform/modules/mysql/main.tf",
-        ),
-        (
-            "full",
-            Rule::DatabaseFromCidr,
-            "terraform/modules/documentdb/main.tf",
-        ),
-        (
-            "minimal",
-            Rule::DatabaseFromCidr,
-            "terraform/modules/mongodb-ec2/main.tf",
-        ),
-        (
-            "seed-like",
-            Rule::DatabaseFromCidr,
-            "terraform/modules/mongodb-ec2/main.tf",
-        ),
-        (
-            "defaults",
-            Rule::DatabaseFromCidr,
-            "terraform/modules/mongodb-ec2/main.tf",
-        ),
-    ];
+    const TODAY: &[(&str, Rule, &str)] = &[(
+        "*",
+        Rule::CdnWholeBucket,
+        "terraform/modules/storage/main.tf",
+    )];
 
     #[test]
     fn todays_examples_have_exactly_the_known_defects() {

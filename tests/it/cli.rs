@@ -216,6 +216,8 @@ fn questions_lists_every_key_with_its_default() {
         "environments[].eks_instance_type",
         "environments[].mysql_instance_class",
         "environments[].redis_node_type",
+        "environments[].mongodb_instance_type",
+        "environments[].documentdb_instance_class",
     ] {
         assert!(
             text.contains(&format!("{key}  (")),
@@ -229,7 +231,7 @@ fn questions_lists_every_key_with_its_default() {
             .assert()
             .success(),
     );
-    assert_eq!(rows.as_array().unwrap().len(), 19);
+    assert_eq!(rows.as_array().unwrap().len(), 21);
 }
 
 #[test]

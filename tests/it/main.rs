@@ -5,6 +5,7 @@
 mod check;
 mod cli;
 mod common;
+mod data_tier;
 mod envcommon_migration;
 mod hardening_answers;
 mod hostile;

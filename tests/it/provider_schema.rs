@@ -56,7 +56,7 @@ fn copy_tags_to_snapshot_on_the_documentdb_cluster_is_reported() {
     let tree = common::render(&common::read_checkout("examples/full.yml"));
     let path = "terraform/modules/documentdb/main.tf";
     let text = &tree[path];
-    let anchor = "  final_snapshot_identifier       = \"${var.name}-final\"\n";
+    let anchor = "  skip_final_snapshot             = false\n";
     assert!(text.contains(anchor), "{text}");
     let planted = text.replacen(
         anchor,

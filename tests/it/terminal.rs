@@ -63,6 +63,8 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
             ("worker nodes", ""),
             ("MySQL 8.4", ""),
             ("Redis-compatible", ""),
+            ("the MongoDB server", ""),
+            ("the DocumentDB instance class", ""),
         ] {
             reply_to(session, prompt, reply, true);
         }

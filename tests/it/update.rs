@@ -122,8 +122,8 @@ fn an_answer_edited_in_the_record_is_drift_until_applied() {
     let repo = &scenario.repo;
     repo.edit(
         ".openedx-devops/answers.yml",
-        "\"t3.medium\"",
-        "\"t3.2xlarge\"",
+        "eks_instance_type: \"t3.medium\"",
+        "eks_instance_type: \"t3.2xlarge\"",
     );
     let (code, text) = scenario.update(1, &["--check"]);
     assert_eq!(code, 1, "{text}");

@@ -13,6 +13,21 @@ terraform {
 [% include "terraform/_envcommon/_dependencies/eks.hcl" %]
 
 [% include "terraform/_envcommon/_dependencies/kubernetes-addons.hcl" %]
+[% if answers.mongodb == "ec2" %]
+
+# The dump runs as MongoDB's `backup` user (built-in backup role), not as Open edX's user (which
+# may only read and write its own databases) nor as root.
+dependency "mongodb" {
+  config_path = "${get_terragrunt_dir()}/../mongodb"
+  mock_outputs = {
+    host            = "mongodb.mock"
+    port            = "27017"
+    backup_username = "backup"
+    backup_password = "mock"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+[% endif %]
 
 inputs = {
   name                               = local.env.resource_prefix
@@ -24,4 +39,12 @@ inputs = {
   cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
   namespace                          = dependency.kubernetes_addons.outputs.namespace
   mongodb_mode                       = "[[ answers.mongodb ]]"
+[% if answers.mongodb == "ec2" %]
+  mongodb_backup = {
+    host     = dependency.mongodb.outputs.host
+    port     = dependency.mongodb.outputs.port
+    username = dependency.mongodb.outputs.backup_username
+    password = dependency.mongodb.outputs.backup_password
+  }
+[% endif %]
 }

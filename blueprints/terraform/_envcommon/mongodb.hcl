@@ -22,18 +22,27 @@ terraform {
 
 [% include "terraform/_envcommon/_dependencies/dns.hcl" %]
 
+[% include "terraform/_envcommon/_dependencies/eks.hcl" %]
+[% if answers.bastion %]
+
+[% include "terraform/_envcommon/_dependencies/bastion.hcl" %]
+[% endif %]
+
 inputs = {
-  name           = local.env.resource_prefix
-  vpc_id         = dependency.vpc.outputs.vpc_id
-  vpc_cidr_block = dependency.vpc.outputs.vpc_cidr_block
-  zone_id        = dependency.dns.outputs.zone_id
-  host           = local.env.hosts.mongodb
+  name    = local.env.resource_prefix
+  vpc_id  = dependency.vpc.outputs.vpc_id
+  zone_id = dependency.dns.outputs.zone_id
+  host    = local.env.hosts.mongodb
+
+[% include "terraform/_envcommon/_partials/client-security-groups.hcl" %]
 
 [% if answers.mongodb == "ec2" %]
-  instance_type          = local.env.mongodb_instance_type
-  volume_size            = local.env.mongodb_volume_size
-  termination_protection = local.env.is_production
-  subnet_id              = dependency.vpc.outputs.private_subnets[0]
+  instance_type           = local.env.mongodb_instance_type
+  volume_size             = local.env.mongodb_volume_size
+  termination_protection  = local.env.is_production
+  subnet_id               = dependency.vpc.outputs.private_subnets[0]
+  snapshot_interval_hours = local.env.mongodb_snapshot_interval_hours
+  snapshot_count          = local.env.mongodb_snapshot_count
 [% else %]
   instance_class        = local.env.documentdb_instance_class
   instance_count        = local.env.documentdb_instance_count

@@ -14,13 +14,20 @@ terraform {
 
 [% include "terraform/_envcommon/_dependencies/dns.hcl" %]
 
+[% include "terraform/_envcommon/_dependencies/eks.hcl" %]
+[% if answers.bastion %]
+
+[% include "terraform/_envcommon/_dependencies/bastion.hcl" %]
+[% endif %]
+
 inputs = {
-  name           = local.env.resource_prefix
-  node_type      = local.env.redis_node_type
-  replicas       = local.env.is_production ? 1 : 0
-  vpc_id         = dependency.vpc.outputs.vpc_id
-  vpc_cidr_block = dependency.vpc.outputs.vpc_cidr_block
-  subnet_ids     = dependency.vpc.outputs.database_subnets
-  zone_id        = dependency.dns.outputs.zone_id
-  host           = local.env.hosts.redis
+  name       = local.env.resource_prefix
+  node_type  = local.env.redis_node_type
+  replicas   = local.env.is_production ? 1 : 0
+  vpc_id     = dependency.vpc.outputs.vpc_id
+  subnet_ids = dependency.vpc.outputs.database_subnets
+  zone_id    = dependency.dns.outputs.zone_id
+  host       = local.env.hosts.redis
+
+[% include "terraform/_envcommon/_partials/client-security-groups.hcl" %]
 }

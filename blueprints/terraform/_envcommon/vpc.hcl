@@ -12,9 +12,10 @@ terraform {
 }
 
 inputs = {
-  name               = local.env.resource_prefix
-  cidr               = local.env.vpc_cidr
-  azs                = local.global.availability_zones
-  single_nat_gateway = local.env.single_nat_gateway
-  cluster_name       = local.env.resource_prefix
+  name                    = local.env.resource_prefix
+  cidr                    = local.env.vpc_cidr
+  azs                     = local.global.availability_zones
+  single_nat_gateway      = local.env.single_nat_gateway
+  flow_log_retention_days = local.env.flow_log_retention_days
+  cluster_name            = local.env.resource_prefix
 }

@@ -7,6 +7,7 @@ dependency "eks" {
     cluster_endpoint                   = "https://mock.eks.amazonaws.com"
     cluster_certificate_authority_data = "bW9jaw=="
     ecr_pull_through_policy_arn        = "arn:aws:iam::000000000000:policy/mock"
+    node_security_group_id             = "sg-00000000000000001"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }

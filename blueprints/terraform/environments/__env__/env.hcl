@@ -30,6 +30,8 @@ locals {
   # Network: each environment has its own VPC; distinct ranges keep peering possible.
   vpc_cidr           = "[[ env.vpc_cidr ]]"
   single_nat_gateway = [[ (not env.is_production) | tojson ]]
+  # Days CloudWatch keeps the VPC flow logs (for investigating traffic after the fact).
+  flow_log_retention_days = [[ 90 if env.is_production else 14 ]]
 
   # Kubernetes
   kubernetes_version = "[[ versions.services.kubernetes ]]"
@@ -55,18 +57,25 @@ locals {
   mysql_multi_az              = [[ env.is_production | tojson ]]
   mysql_backup_retention_days = [[ 14 if env.is_production else 7 ]]
   mysql_deletion_protection   = [[ env.is_production | tojson ]]
+  # RDS for MySQL refuses Performance Insights on db.t2/t3/t4g micro and small: the generator
+  # knows which classes support it (change it with the class).
+  mysql_performance_insights = [[ env.mysql_performance_insights | tojson ]]
 
   # Redis (Amazon ElastiCache, Valkey)
   redis_node_type = "[[ env.redis_node_type ]]"
 [% if answers.mongodb == "ec2" %]
 
   # MongoDB on EC2
-  mongodb_instance_type = "t3.medium"
+  mongodb_instance_type = "[[ env.mongodb_instance_type ]]"
   mongodb_volume_size   = 50
+  # EBS snapshots of the data volume (Data Lifecycle Manager) every this many hours, this many
+  # kept: a recovery point of hours, not the daily dump's day.
+  mongodb_snapshot_interval_hours = [[ 4 if env.is_production else 12 ]]
+  mongodb_snapshot_count          = [[ 42 if env.is_production else 14 ]]
 [% elif answers.mongodb == "documentdb" %]
 
   # MongoDB API on Amazon DocumentDB
-  documentdb_instance_class = "db.t4g.medium"
+  documentdb_instance_class = "[[ env.documentdb_instance_class ]]"
   documentdb_instance_count = [[ 2 if env.is_production else 1 ]]
   documentdb_retention_days = [[ 14 if env.is_production else 7 ]]
 [% endif %]

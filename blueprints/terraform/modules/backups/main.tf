@@ -1,6 +1,7 @@
 # Daily logical backups to a private, versioned, encrypted bucket: Kubernetes CronJobs dump MySQL
 # (all Open edX databases) and MongoDB (when it runs on EC2 or in the cluster; DocumentDB keeps its
-# own automated backups), then upload the dump with the AWS CLI. The CronJobs' service account
+# own automated backups), then upload the dump with the AWS CLI. MongoDB on EC2 is dumped by its
+# `backup` user (built-in backup role), whose credentials this module keeps in its own secret. The CronJobs' service account
 # gets write access to the bucket through EKS Pod Identity; dumps expire after `retention_days`.
 # RDS automated backups (point-in-time recovery) run besides these.
 
@@ -58,7 +59,7 @@ locals {
       image  = "[[ versions.services.mongodb_image ]]"
       script = var.mongodb_mode == "in_cluster" ? local.mongodb_in_cluster_dump_script : local.mongodb_dump_script
       file   = "mongodb.archive.gz"
-      secret = "mongodb"
+      secret = var.mongodb_mode == "ec2" ? "mongodb-backup" : "mongodb"
       env = var.mongodb_mode == "in_cluster" ? tomap({}) : tomap({
         MONGODB_HOST        = "host"
         MONGODB_PORT        = "port"
@@ -82,7 +83,9 @@ module "bucket" {
   lifecycle_rule = [{
     id      = "expire-dumps"
     enabled = true
-    filter  = {}
+    # No `filter` key: for a rule over every object the module (s3-bucket 5.15.4) then writes the
+    # empty `filter {}` block the aws provider 6 docs give. `filter = {}` wrote no filter at all,
+    # which the provider warns about (one of `filter` or `prefix` is required).
     expiration = {
       days = var.retention_days
     }
@@ -136,6 +139,24 @@ resource "kubernetes_service_account_v1" "backup" {
     namespace = var.namespace
   }
   automount_service_account_token = false
+}
+
+# MongoDB on EC2: the dump's own credentials, apart from Open edX's `mongodb` secret.
+resource "kubernetes_secret_v1" "mongodb_backup" {
+  count = var.mongodb_mode == "ec2" ? 1 : 0
+
+  metadata {
+    name      = "mongodb-backup"
+    namespace = var.namespace
+  }
+
+  data = {
+    host        = var.mongodb_backup.host
+    port        = var.mongodb_backup.port
+    username    = var.mongodb_backup.username
+    password    = var.mongodb_backup.password
+    auth_source = "admin"
+  }
 }
 
 resource "kubernetes_cron_job_v1" "backup" {
@@ -303,5 +324,5 @@ resource "kubernetes_cron_job_v1" "backup" {
     }
   }
 
-  depends_on = [aws_eks_pod_identity_association.backup]
+  depends_on = [aws_eks_pod_identity_association.backup, kubernetes_secret_v1.mongodb_backup]
 }

@@ -49,3 +49,15 @@ variable "mongodb_mode" {
     error_message = "mongodb_mode must be ec2, documentdb or in_cluster."
   }
 }
+
+variable "mongodb_backup" {
+  description = "MongoDB on EC2: where to connect and the `backup` user the dump runs as (null otherwise)."
+  type = object({
+    host     = string
+    port     = string
+    username = string
+    password = string
+  })
+  default   = null
+  sensitive = true
+}

@@ -9,6 +9,66 @@ locals {
   ssh_open = length(var.ssh_cidrs) > 0
 }
 
+# The security group is ours, not the instance module's: the module reads the subnet with a
+# `data "aws_subnet"` lookup whenever it creates the group, which fails `plan` before the VPC
+# exists (the subnet id is then a mock).
+resource "aws_security_group" "bastion" {
+  #checkov:skip=CKV2_AWS_5:Attached to the instance through the registry module's vpc_security_group_ids, which checkov does not follow.
+  name        = "${var.name}-bastion"
+  description = "Bastion of ${var.name}"
+  vpc_id      = var.vpc_id
+
+  tags = {
+    Name = "${var.name}-bastion"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "ssh" {
+  for_each = { for index, cidr in var.ssh_cidrs : "ssh-${index}" => cidr }
+
+  security_group_id = aws_security_group.bastion.id
+  description       = "SSH"
+  cidr_ipv4         = each.value
+  from_port         = 22
+  to_port           = 22
+  ip_protocol       = "tcp"
+
+  tags = {
+    Name = "${var.name}-bastion-${each.key}"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "all" {
+  security_group_id = aws_security_group.bastion.id
+  description       = "Outbound (SSM, package repositories, Kubernetes API, databases)"
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "-1"
+
+  tags = {
+    Name = "${var.name}-bastion-all"
+  }
+}
+
+# The group and rules the instance module made in earlier versions keep their ids.
+moved {
+  from = module.instance.aws_security_group.this[0]
+  to   = aws_security_group.bastion
+}
+
+moved {
+  from = module.instance.aws_vpc_security_group_egress_rule.this["all"]
+  to   = aws_vpc_security_group_egress_rule.all
+}
+
+moved {
+  from = module.instance.aws_vpc_security_group_ingress_rule.this
+  to   = aws_vpc_security_group_ingress_rule.ssh
+}
+
 resource "aws_key_pair" "bastion" {
   count = local.ssh_open && var.ssh_public_key != "" ? 1 : 0
 
@@ -36,24 +96,8 @@ module "instance" {
   })
   user_data_replace_on_change = true
 
-  create_security_group      = true
-  security_group_vpc_id      = var.vpc_id
-  security_group_name        = "${var.name}-bastion"
-  security_group_description = "Bastion of ${var.name}"
-  security_group_ingress_rules = local.ssh_open ? { for index, cidr in var.ssh_cidrs : "ssh-${index}" => {
-    description = "SSH"
-    cidr_ipv4   = cidr
-    from_port   = 22
-    to_port     = 22
-    ip_protocol = "tcp"
-  } } : {}
-  security_group_egress_rules = {
-    all = {
-      description = "Outbound (SSM, package repositories, Kubernetes API, databases)"
-      cidr_ipv4   = "0.0.0.0/0"
-      ip_protocol = "-1"
-    }
-  }
+  create_security_group  = false
+  vpc_security_group_ids = [aws_security_group.bastion.id]
 
   create_iam_instance_profile = true
   iam_role_name               = "${var.name}-bastion"

@@ -7,3 +7,8 @@ output "host" {
   description = "DNS name of the bastion."
   value       = aws_route53_record.bastion.fqdn
 }
+
+output "security_group_id" {
+  description = "Security group of the bastion: the databases admit it."
+  value       = aws_security_group.bastion.id
+}

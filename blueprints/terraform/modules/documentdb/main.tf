@@ -2,6 +2,14 @@
 # not MongoDB 7, and it does not support retryable writes, so Open edX must connect with
 # `retryWrites=false` and TLS (see docs/decisions/mongodb.md and the `mongodb` secret's keys).
 
+locals {
+  # Who may connect: the EKS nodes (Open edX, backups) and the bastion when there is one.
+  clients = {
+    for name, id in { "EKS nodes" = var.node_security_group_id, bastion = var.bastion_security_group_id } :
+    name => id if id != null
+  }
+}
+
 resource "random_password" "master" {
   length  = 32
   special = false
@@ -20,14 +28,27 @@ module "security_group" {
 
   name            = "${var.name}-documentdb"
   use_name_prefix = false
-  description     = "DocumentDB from inside the VPC"
+  description     = "DocumentDB from the EKS nodes and the bastion"
   vpc_id          = var.vpc_id
 
-  ingress_with_cidr_blocks = [{
-    rule        = "mongodb-27017-tcp"
-    cidr_blocks = var.vpc_cidr_block
-    description = "DocumentDB from the VPC (nodes, bastion)"
+  # Only the nodes' and the bastion's security groups, never a CIDR: the VPC's range includes
+  # the public subnets (load balancers, NAT).
+  ingress_with_source_security_group_id = [for name, id in local.clients : {
+    rule                     = "mongodb-27017-tcp"
+    source_security_group_id = id
+    description              = "DocumentDB from the ${name}"
   }]
+}
+
+# A suffix for the final snapshot's name, drawn once per cluster: a cluster created again after
+# a destroy gets a new one, so its own final snapshot never collides with the last one's (AWS
+# refuses an existing snapshot name). Stable across plans, as it lives in the state.
+resource "random_id" "final_snapshot" {
+  byte_length = 4
+
+  keepers = {
+    cluster_identifier = var.name
+  }
 }
 
 resource "aws_docdb_subnet_group" "this" {
@@ -74,7 +95,7 @@ resource "aws_docdb_cluster" "this" {
   enabled_cloudwatch_logs_exports = ["audit", "profiler"]
   deletion_protection             = var.deletion_protection
   skip_final_snapshot             = false
-  final_snapshot_identifier       = "${var.name}-final"
+  final_snapshot_identifier       = "${var.name}-final-${random_id.final_snapshot.hex}"
 }
 
 resource "aws_docdb_cluster_instance" "this" {

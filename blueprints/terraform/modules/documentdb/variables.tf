@@ -32,9 +32,15 @@ variable "vpc_id" {
   type        = string
 }
 
-variable "vpc_cidr_block" {
-  description = "IPv4 range of the VPC: only it may connect."
+variable "node_security_group_id" {
+  description = "Security group of the EKS nodes: Open edX and the backup jobs connect from it."
   type        = string
+}
+
+variable "bastion_security_group_id" {
+  description = "Security group of the bastion, which may connect too; null without a bastion."
+  type        = string
+  default     = null
 }
 
 variable "subnet_ids" {

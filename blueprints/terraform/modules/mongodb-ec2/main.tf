@@ -1,25 +1,76 @@
 # MongoDB [[ versions.services.mongodb ]] on one EC2 instance in a private subnet: Amazon Linux 2023,
 # an encrypted gp3 data volume mounted at /var/lib/mongo, installed and secured by cloud-init
-# (templates/user-data.sh.tftpl). The admin password is generated here and read by the instance
-# from SSM Parameter Store at first boot, so it is not in the instance's user data.
+# (templates/user-data.sh.tftpl). Three users, each with a password generated here and read by the
+# instance from SSM Parameter Store (so none is in the user data): `admin` (root, for operators),
+# `openedx` (readWrite on the Open edX databases: what Open edX connects as) and `backup` (the
+# built-in backup role: the dump CronJob). mongod listens on the instance's private address only;
+# only the EKS nodes and the bastion may reach it. Data Lifecycle Manager snapshots the data
+# volume every few hours, besides the daily dump.
+#
+# No TLS: a CA of our own, kept in the Terraform state and copied to every client, would protect
+# little beyond what the security groups already do (the traffic never leaves the VPC, and only
+# the nodes' and the bastion's groups may connect), and a private CA costs about 400 USD a month.
+# For production, DocumentDB (TLS, managed backups, failover) is the recommended placement.
 
-resource "random_password" "admin" {
+locals {
+  # The data volume's device name; the bootstrap finds the disk by the volume's id, not by it.
+  data_device_name = "/dev/sdf"
+
+  # The Open edX databases (Tutor's MONGODB_DATABASE and the forum's).
+  app_databases = ["openedx", "cs_comments_service"]
+
+  users = toset(["admin", "openedx", "backup"])
+
+  # Who may connect: the EKS nodes (Open edX, backups) and the bastion when there is one.
+  clients = {
+    for name, id in { "EKS nodes" = var.node_security_group_id, bastion = var.bastion_security_group_id } :
+    name => id if id != null
+  }
+
+  # The tag the snapshot policy selects the data volume by.
+  snapshot_tag = { MongodbSnapshots = var.name }
+}
+
+resource "random_password" "users" {
+  for_each = local.users
+
   length  = 32
   special = false
 }
 
-resource "aws_ssm_parameter" "admin_password" {
+resource "aws_ssm_parameter" "password" {
   #checkov:skip=CKV_AWS_337:The AWS-managed aws/ssm key suffices; the value is also in the Terraform state and the Kubernetes secret.
-  name        = "/${var.name}/mongodb/admin-password"
-  description = "Password of MongoDB's admin user on ${var.host}"
+  for_each = local.users
+
+  name        = "/${var.name}/mongodb/${each.key}-password"
+  description = "Password of MongoDB's ${each.key} user on ${var.host}"
   type        = "SecureString"
-  value       = random_password.admin.result
+  value       = random_password.users[each.key].result
 }
 
-data "aws_iam_policy_document" "read_password" {
+# The admin password and its parameter of earlier versions keep their values.
+moved {
+  from = random_password.admin
+  to   = random_password.users["admin"]
+}
+
+moved {
+  from = aws_ssm_parameter.admin_password
+  to   = aws_ssm_parameter.password["admin"]
+}
+
+data "aws_iam_policy_document" "instance" {
   statement {
+    sid       = "ReadPasswords"
     actions   = ["ssm:GetParameter"]
-    resources = [aws_ssm_parameter.admin_password.arn]
+    resources = [for parameter in aws_ssm_parameter.password : parameter.arn]
+  }
+
+  # The bootstrap finds its data volume by id (DescribeVolumes has no resource-level permissions).
+  statement {
+    sid       = "FindDataVolume"
+    actions   = ["ec2:DescribeVolumes"]
+    resources = ["*"]
   }
 }
 
@@ -27,9 +78,9 @@ module "read_password_policy" {
   source  = "terraform-aws-modules/iam/aws//modules/iam-policy"
   version = "[[ versions.modules.iam ]]"
 
-  name        = "${var.name}-mongodb-read-password"
-  description = "Lets the MongoDB instance of ${var.name} read its admin password"
-  policy      = data.aws_iam_policy_document.read_password.json
+  name        = "${var.name}-mongodb-bootstrap"
+  description = "Lets the MongoDB instance of ${var.name} read its users' passwords and find its data volume"
+  policy      = data.aws_iam_policy_document.instance.json
 }
 
 module "security_group" {
@@ -38,13 +89,15 @@ module "security_group" {
 
   name            = "${var.name}-mongodb"
   use_name_prefix = false
-  description     = "MongoDB from inside the VPC"
+  description     = "MongoDB from the EKS nodes and the bastion"
   vpc_id          = var.vpc_id
 
-  ingress_with_cidr_blocks = [{
-    rule        = "mongodb-27017-tcp"
-    cidr_blocks = var.vpc_cidr_block
-    description = "MongoDB from the VPC (nodes, bastion)"
+  # Only the nodes' and the bastion's security groups, never a CIDR: the VPC's range includes
+  # the public subnets (load balancers, NAT).
+  ingress_with_source_security_group_id = [for name, id in local.clients : {
+    rule                     = "mongodb-27017-tcp"
+    source_security_group_id = id
+    description              = "MongoDB from the ${name}"
   }]
 
   # Package repositories and SSM over the NAT gateway.
@@ -64,7 +117,9 @@ module "instance" {
   user_data_replace_on_change = false
   user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
     mongodb_version     = "[[ versions.services.mongodb ]]"
-    password_parameter  = aws_ssm_parameter.admin_password.name
+    password_parameters = { for user, parameter in aws_ssm_parameter.password : user => parameter.name }
+    app_databases       = local.app_databases
+    data_device_name    = local.data_device_name
     data_volume_size_gb = var.volume_size
   })
 
@@ -76,8 +131,8 @@ module "instance" {
   iam_role_use_name_prefix    = false
   iam_role_description        = "MongoDB server of ${var.name}"
   iam_role_policies = {
-    ssm           = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-    read_password = module.read_password_policy.arn
+    ssm       = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    bootstrap = module.read_password_policy.arn
   }
 
   metadata_options = {
@@ -98,11 +153,60 @@ module "instance" {
 
   ebs_volumes = {
     data = {
-      device_name    = "/dev/sdf"
+      device_name    = local.data_device_name
       type           = "gp3"
       size           = var.volume_size
       encrypted      = true
       final_snapshot = true
+      tags           = local.snapshot_tag
+    }
+  }
+}
+
+# Snapshots of the data volume every few hours (crash-consistent: MongoDB's WiredTiger journal
+# recovers from them), kept for `snapshot_count` runs: a recovery point of hours.
+resource "aws_iam_role" "snapshots" {
+  name        = "${var.name}-mongodb-snapshots"
+  description = "Data Lifecycle Manager: snapshots of the MongoDB data volume of ${var.name}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "dlm.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "snapshots" {
+  role       = aws_iam_role.snapshots.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"
+}
+
+resource "aws_dlm_lifecycle_policy" "snapshots" {
+  description        = "MongoDB data volume of ${var.name}"
+  execution_role_arn = aws_iam_role.snapshots.arn
+  state              = "ENABLED"
+
+  policy_details {
+    resource_types = ["VOLUME"]
+    target_tags    = local.snapshot_tag
+
+    schedule {
+      # DLM names take letters, digits, spaces, `_` and `-` only.
+      name = "every ${var.snapshot_interval_hours} hours keep ${var.snapshot_count}"
+
+      create_rule {
+        interval      = var.snapshot_interval_hours
+        interval_unit = "HOURS"
+        times         = ["00:30"]
+      }
+
+      retain_rule {
+        count = var.snapshot_count
+      }
+
+      copy_tags = true
     }
   }
 }

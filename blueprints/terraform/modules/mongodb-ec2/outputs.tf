@@ -9,14 +9,30 @@ output "port" {
 }
 
 output "username" {
-  description = "MongoDB admin user (authentication database `admin`)."
-  value       = "admin"
+  description = "The application user Open edX connects as (readWrite on its databases; authentication database `admin`)."
+  value       = "openedx"
 }
 
 output "password" {
-  description = "Password of the MongoDB admin user."
-  value       = random_password.admin.result
+  description = "Password of the application user."
+  value       = random_password.users["openedx"].result
   sensitive   = true
+}
+
+output "backup_username" {
+  description = "The user of the dump CronJob (built-in `backup` role)."
+  value       = "backup"
+}
+
+output "backup_password" {
+  description = "Password of the backup user."
+  value       = random_password.users["backup"].result
+  sensitive   = true
+}
+
+output "admin_secret_parameter" {
+  description = "SSM parameter holding the password of `admin` (root), for operators and restores."
+  value       = aws_ssm_parameter.password["admin"].name
 }
 
 output "auth_source" {

@@ -20,9 +20,15 @@ variable "vpc_id" {
   type        = string
 }
 
-variable "vpc_cidr_block" {
-  description = "IPv4 range of the VPC: only it may connect."
+variable "node_security_group_id" {
+  description = "Security group of the EKS nodes: Open edX and the backup jobs connect from it."
   type        = string
+}
+
+variable "bastion_security_group_id" {
+  description = "Security group of the bastion, which may connect too; null without a bastion."
+  type        = string
+  default     = null
 }
 
 variable "subnet_id" {
@@ -44,4 +50,21 @@ variable "termination_protection" {
   description = "Refuse to terminate the instance (production)."
   type        = bool
   default     = true
+}
+
+variable "snapshot_interval_hours" {
+  description = "Hours between snapshots of the data volume (1, 2, 3, 4, 6, 8, 12 or 24)."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = contains([1, 2, 3, 4, 6, 8, 12, 24], var.snapshot_interval_hours)
+    error_message = "Data Lifecycle Manager takes 1, 2, 3, 4, 6, 8, 12 or 24 hours."
+  }
+}
+
+variable "snapshot_count" {
+  description = "Snapshots of the data volume kept (1 to 1000)."
+  type        = number
+  default     = 42
 }

@@ -2,6 +2,14 @@
 # CNAME in the environment's zone. The master password is generated here, written to RDS
 # write-only (it never enters the plan), and handed to Kubernetes by the secrets unit.
 
+locals {
+  # Who may connect: the EKS nodes (Open edX, backups) and the bastion when there is one.
+  clients = {
+    for name, id in { "EKS nodes" = var.node_security_group_id, bastion = var.bastion_security_group_id } :
+    name => id if id != null
+  }
+}
+
 resource "random_password" "master" {
   length  = 32
   special = false
@@ -13,13 +21,15 @@ module "security_group" {
 
   name            = "${var.identifier}-mysql"
   use_name_prefix = false
-  description     = "MySQL from inside the VPC"
+  description     = "MySQL from the EKS nodes and the bastion"
   vpc_id          = var.vpc_id
 
-  ingress_with_cidr_blocks = [{
-    rule        = "mysql-tcp"
-    cidr_blocks = var.vpc_cidr_block
-    description = "MySQL from the VPC (nodes, bastion)"
+  # Only the nodes' and the bastion's security groups, never a CIDR: the VPC's range includes
+  # the public subnets (load balancers, NAT).
+  ingress_with_source_security_group_id = [for name, id in local.clients : {
+    rule                     = "mysql-tcp"
+    source_security_group_id = id
+    description              = "MySQL from the ${name}"
   }]
 }
 
@@ -61,12 +71,14 @@ module "rds" {
 
   auto_minor_version_upgrade          = true
   iam_database_authentication_enabled = true
-  performance_insights_enabled        = true
   monitoring_interval                 = 60
   create_monitoring_role              = true
   monitoring_role_name                = "${var.identifier}-rds-monitoring"
   enabled_cloudwatch_logs_exports     = ["error", "slowquery"]
   create_cloudwatch_log_group         = true
+
+  # Off on the classes RDS for MySQL refuses it on (micro and small burstable ones).
+  performance_insights_enabled = var.performance_insights_enabled
 
   parameters = [
     { name = "character_set_server", value = "utf8mb4" },

@@ -43,9 +43,21 @@ variable "vpc_id" {
   type        = string
 }
 
-variable "vpc_cidr_block" {
-  description = "IPv4 range of the VPC: only it may connect."
+variable "node_security_group_id" {
+  description = "Security group of the EKS nodes: Open edX and the backup jobs connect from it."
   type        = string
+}
+
+variable "bastion_security_group_id" {
+  description = "Security group of the bastion, which may connect too; null without a bastion."
+  type        = string
+  default     = null
+}
+
+variable "performance_insights_enabled" {
+  description = "Performance Insights; RDS for MySQL refuses it on db.t2/t3/t4g micro and small."
+  type        = bool
+  default     = false
 }
 
 variable "db_subnet_group_name" {

@@ -6,5 +6,9 @@ terraform {
       source  = "hashicorp/aws"
       version = "[[ versions.providers.aws ]]"
     }
+    random = {
+      source  = "hashicorp/random"
+      version = "[[ versions.providers.random ]]"
+    }
   }
 }

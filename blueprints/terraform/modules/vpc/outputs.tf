@@ -27,3 +27,8 @@ output "database_subnet_group_name" {
   description = "Name of the RDS subnet group over the database subnets."
   value       = module.vpc.database_subnet_group_name
 }
+
+output "s3_endpoint_id" {
+  description = "Id of the S3 gateway endpoint on the private route tables."
+  value       = aws_vpc_endpoint.s3.id
+}

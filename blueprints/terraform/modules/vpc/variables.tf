@@ -28,3 +28,9 @@ variable "cluster_name" {
   description = "Name of the EKS cluster that uses this VPC (subnet tags for load balancers and Karpenter)."
   type        = string
 }
+
+variable "flow_log_retention_days" {
+  description = "Days CloudWatch keeps the VPC flow logs."
+  type        = number
+  default     = 90
+}
