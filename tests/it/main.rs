@@ -8,6 +8,7 @@ mod common;
 mod envcommon_migration;
 mod hardening_answers;
 mod hostile;
+mod openedx_layer;
 mod pipeline_tree;
 mod properties;
 mod schema;
