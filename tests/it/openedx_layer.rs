@@ -273,6 +273,12 @@ fn every_redis_client_speaks_tls_with_the_auth_token() {
             redis.contains("ssl      = tostring(var.redis.tls_enabled)"),
             "{name}: {redis}"
         );
+        let unit = file(name, tree, "terraform/_envcommon/secrets.hcl");
+        assert!(
+            unit.contains("auth_token  = dependency.redis.outputs.auth_token")
+                && unit.contains("tls_enabled = dependency.redis.outputs.tls_enabled"),
+            "{name}"
+        );
         let table = file(name, tree, "ci/tutor-deploy/cluster-secrets.txt");
         let rows: BTreeSet<Vec<&str>> = table
             .lines()

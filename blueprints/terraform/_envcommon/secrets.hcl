@@ -91,12 +91,11 @@ inputs = {
     password = dependency.mysql.outputs.password
   }
 
-  # The redis unit's AUTH token and TLS outputs are wired in the next change.
   redis = {
     host        = dependency.redis.outputs.host
     port        = dependency.redis.outputs.port
-    auth_token  = ""
-    tls_enabled = true
+    auth_token  = dependency.redis.outputs.auth_token
+    tls_enabled = dependency.redis.outputs.tls_enabled
   }
 
 [% if answers.mongodb != "in_cluster" %]
