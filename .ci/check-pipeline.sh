@@ -147,7 +147,8 @@ while read -r secret key _ kind; do
     s3/cdn_domain) value=cdn.check.example ;;
     s3/region) value=eu-west-1 ;;
     mongodb/retry_writes) value=false ;;
-    redis/username | redis/password) continue ;; # no AUTH without TLS: absent keys read as empty
+    redis/username) continue ;; # AUTH token of the default user: no username (absent reads as empty)
+    redis/password) value='check-redis-token/with@odd:chars' ;;
   esac
   mkdir -p "$fake/$secret"
   printf '%s' "$value" > "$fake/$secret/$key"
@@ -187,6 +188,82 @@ if namespaces != {config["K8S_NAMESPACE"]}:
     problems.append(f"objects outside namespace {config['K8S_NAMESPACE']}: {namespaces}")
 found = sorted(n for n in deployments)
 print(f"deployments: {', '.join(found)}; must be absent (on AWS): {', '.join(n for n, a in expect_absent.items() if a)}")
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+PY
+}
+
+# assert_deployed_settings TUTOR_ROOT MANIFESTS CONFIG: what the deploy renders from the cluster's
+# values: every Redis client on TLS with the AUTH token, S3 through Pod Identity with ORA2's region
+# and endpoint, per-environment cookie names reaching the MFEs, the service account of the pods.
+assert_deployed_settings() {
+  "$py" - "$1" "$2" "$3" <<'PY'
+import re, ssl, sys, yaml
+from urllib.parse import unquote, urlparse
+root, manifests, config_file = sys.argv[1:4]
+config = yaml.safe_load(open(config_file))
+saved = yaml.safe_load(open(f"{root}/config.yml"))
+problems, notes = [], []
+token = saved.get("REDIS_PASSWORD", "")
+def block(text, start, end_marker):
+    i = text.index(start)
+    j = text.find(end_marker, i + len(start))
+    return text[i : j if j >= 0 else len(text)]
+for service in ("lms", "cms"):
+    text = open(f"{root}/env/apps/openedx/settings/{service}/production.py").read()
+    # Tutor's CACHES dict, then the plugin's ElastiCache block, run on their own.
+    caches_src = block(text, "CACHES = {", "\n}\n") + "\n}\n"
+    redis_src = block(text, "# ---- devops plugin: Amazon ElastiCache", "\n# ---- devops plugin:")
+    scope = {}
+    try:
+        exec(caches_src, scope)
+        exec(redis_src, scope)
+    except Exception as error:  # noqa: BLE001
+        problems.append(f"{service}: the Redis settings do not run: {error!r}")
+        continue
+    urls = {f"CACHES[{k}]": v["LOCATION"] for k, v in scope["CACHES"].items() if "redis" in v.get("BACKEND", "")}
+    urls["BROKER_URL"] = scope.get("BROKER_URL", "")
+    urls["EVENT_BUS_REDIS_CONNECTION_URL"] = scope.get("EVENT_BUS_REDIS_CONNECTION_URL", "")
+    for name, url in urls.items():
+        parts = urlparse(url)
+        if parts.scheme != "rediss" or "ssl_cert_reqs=required" not in parts.query:
+            problems.append(f"{service}: {name} {url!r} is not rediss:// with ssl_cert_reqs=required")
+        if unquote(parts.password or "") != token or parts.hostname != saved["REDIS_HOST"]:
+            problems.append(f"{service}: {name} does not carry the AUTH token and host of the redis secret")
+    if (scope.get("BROKER_USE_SSL") or {}).get("ssl_cert_reqs") != ssl.CERT_REQUIRED:
+        problems.append(f"{service}: BROKER_USE_SSL does not require a verified certificate (kombu would use CERT_NONE)")
+    region = saved["DEVOPS_S3_REGION"]
+    for line in (f'AWS_S3_REGION_NAME = "{region}"', f'AWS_S3_ENDPOINT_URL = "https://s3.{region}.amazonaws.com"', "AWS_ACCESS_KEY_ID = None"):
+        if line not in text:
+            problems.append(f"{service}: no `{line}` (ORA2's boto3 client reads it)")
+    prefix = config.get("DEVOPS_COOKIE_PREFIX")
+    if prefix:
+        expected = {"lms": f'SESSION_COOKIE_NAME = "{prefix}-sessionid"', "cms": f'SESSION_COOKIE_NAME = "{prefix}-studio_session_id"'}[service]
+        names = re.findall(r"^SESSION_COOKIE_NAME = .*$", text, re.M)
+        if not names or names[-1] != expected:
+            problems.append(f"{service}: the last SESSION_COOKIE_NAME is {names[-1:]}, not {expected}")
+        if service == "lms":
+            mfe = text.rfind("MFE_CONFIG = {")
+            for key in ("ACCESS_TOKEN_COOKIE_NAME", "LANGUAGE_PREFERENCE_COOKIE_NAME", "USER_INFO_COOKIE_NAME"):
+                at = text.rfind(f'MFE_CONFIG["{key}"] = ')
+                if mfe < 0 or at < mfe:
+                    problems.append(f"lms: MFE_CONFIG[{key}] is not set after tutor-mfe's MFE_CONFIG")
+            if f'JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"] = "{prefix}-edx-jwt-cookie-header-payload"' not in text:
+                problems.append("lms: the JWT cookie keeps its default name")
+        notes.append(f"cookies `{prefix}-*`")
+docs = [d for d in yaml.safe_load_all(open(manifests)) if d]
+for doc in docs:
+    if doc["kind"] not in ("Deployment", "Job"):
+        continue
+    name = doc["metadata"]["name"]
+    account = doc["spec"]["template"]["spec"].get("serviceAccountName")
+    wants = name in ("lms", "cms", "lms-worker", "cms-worker", "lms-job", "cms-job")
+    if wants and account != "openedx":
+        problems.append(f"{doc['kind']} {name} runs as {account!r}, not the Pod Identity account openedx")
+    if not wants and account == "openedx":
+        problems.append(f"{doc['kind']} {name} gets the media bucket's role but needs no AWS access")
+print("Redis over TLS with AUTH in lms and cms, ORA2 region and endpoint, pods as service account openedx" + (", " + notes[0] if notes else ""))
 if problems:
     print("\n".join(problems))
     sys.exit(1)
@@ -235,17 +312,33 @@ for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
 
   # 2. The deploy helper, with stand-in cluster secrets.
   export TUTOR_ROOT="$work/deploy-$env"
-  if "$repo/scripts/tutor-deploy.sh" --render-only --secrets-from "$fake" --image-tag check-000000000000 "$env" > "$work/deploy.log" 2>&1 &&
+  tutor_version="$(tutor --version | awk '{print $NF}')"
+  tag="$tutor_version-000000000000"
+  if "$repo/scripts/tutor-deploy.sh" --render-only --secrets-from "$fake" --image-tag "$tag" "$env" > "$work/deploy.log" 2>&1 &&
     kubectl kustomize "$TUTOR_ROOT/env" > "$work/$env-deploy.yaml" 2>> "$work/deploy.log" &&
-    grep -q 'image: .*-openedx:check-000000000000$' "$work/$env-deploy.yaml" &&
-    grep -q 'image: .*-openedx-mfe:check-000000000000$' "$work/$env-deploy.yaml" &&
+    grep -q "image: .*-openedx:$tag\$" "$work/$env-deploy.yaml" &&
+    grep -q "image: .*-openedx-mfe:$tag\$" "$work/$env-deploy.yaml" &&
     grep -q '"check-media-bucket"' "$TUTOR_ROOT/env/apps/openedx/settings/lms/production.py" &&
-    grep -q 'EVENT_BUS_REDIS_CONNECTION_URL = "redis://@check-redis-host:4242/"' "$TUTOR_ROOT/env/apps/openedx/settings/lms/production.py" &&
     "$py" -m py_compile "$TUTOR_ROOT/env/apps/openedx/settings/lms/production.py" 2>> "$work/deploy.log"; then
     pass "$env: scripts/tutor-deploy.sh --render-only: cluster values and image tags reach the manifests and settings"
   else
     fail "$env: scripts/tutor-deploy.sh --render-only"
     grep -v 'running Tutor as root' "$work/deploy.log" | sed 's/^/     /' >&2
+  fi
+  if assert_deployed_settings "$TUTOR_ROOT" "$work/$env-deploy.yaml" "$config" > "$work/ds.log" 2>&1; then
+    pass "$env: deployed settings: $(head -n1 "$work/ds.log")"
+  else
+    fail "$env: deployed settings"
+    sed 's/^/     /' "$work/ds.log" >&2
+  fi
+  if TUTOR_ROOT="$work/deploy-other-$env" "$repo/scripts/tutor-deploy.sh" --render-only --secrets-from "$fake" \
+    --image-tag 0.0.1-000000000000 "$env" > "$work/other.log" 2>&1; then
+    fail "$env: scripts/tutor-deploy.sh accepted an image tag that another Tutor version built"
+  elif grep -q "was not built by the installed Tutor $tutor_version" "$work/other.log"; then
+    pass "$env: scripts/tutor-deploy.sh refuses an image built by another Tutor version"
+  else
+    fail "$env: scripts/tutor-deploy.sh failed on a foreign tag for another reason"
+    tail -n 20 "$work/other.log" | sed 's/^/     /' >&2
   fi
 
   # 3. The deploy helper against a simulated cluster (.ci/fake-kubectl.py): first deploy, second
@@ -272,17 +365,32 @@ exec "%s" "%s" "$@"
       "$repo/scripts/tutor-deploy.sh" "$@" "$env"
   }
   value() { "$py" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
-  if simulate "$work/sim1-$env" --skip-init --image-tag check-111111111111 > "$work/sim.log" 2>&1 &&
+  if simulate "$work/sim1-$env" --skip-init --image-tag "$tutor_version-111111111111" > "$work/sim.log" 2>&1 &&
     [ -f "$cluster/secrets/tutor-generated.json" ] &&
-    grep -q 'image: .*-openedx:check-111111111111$' "$cluster/applied.yaml" &&
+    grep -q "image: .*-openedx:$tutor_version-111111111111\$" "$cluster/applied.yaml" &&
     simulate "$work/sim2-$env" --skip-init >> "$work/sim.log" 2>&1 &&
-    grep -q 'image: .*-openedx:check-111111111111$' "$cluster/applied.yaml" &&
+    grep -q "image: .*-openedx:$tutor_version-111111111111\$" "$cluster/applied.yaml" &&
     [ "$(value "$work/sim1-$env/config.yml" OPENEDX_SECRET_KEY)" = "$(value "$work/sim2-$env/config.yml" OPENEDX_SECRET_KEY)" ] &&
     [ "$(value "$work/sim1-$env/config.yml" JWT_RSA_PRIVATE_KEY)" = "$(value "$work/sim2-$env/config.yml" JWT_RSA_PRIVATE_KEY)" ] &&
     [ "$(value "$work/sim2-$env/config.yml" OPENEDX_MYSQL_PASSWORD | wc -c)" -gt 30 ]; then
     pass "$env: scripts/tutor-deploy.sh on a simulated cluster: first deploy stores Tutor's secrets, the next reuses them and the running image"
   else
     fail "$env: scripts/tutor-deploy.sh on a simulated cluster"
+    grep -v 'running Tutor as root' "$work/sim.log" | tail -n 30 | sed 's/^/     /' >&2
+  fi
+  # A Tutor upgrade: the running image was built by another Tutor version. The deploy must not
+  # keep it (new configuration on an old image) but take the newest image of this version.
+  sed -i 's/\(image: .*-openedx\(-mfe\)\{0,1\}\):.*$/\1:0.0.1-999999999999/' "$cluster/applied.yaml"
+  printf '#!/bin/sh\nprintf "0.0.1-888888888888\\tbuildcache-%s-222222222222\\t%s-222222222222\\t%s-111111111111\\n"\n' \
+    "$tutor_version" "$tutor_version" "$tutor_version" > "$cluster/bin/aws"
+  chmod +x "$cluster/bin/aws"
+  if simulate "$work/sim4-$env" --skip-init > "$work/sim.log" 2>&1 &&
+    grep -q "image: .*-openedx:$tutor_version-222222222222\$" "$cluster/applied.yaml" &&
+    grep -q "image: .*-openedx-mfe:$tutor_version-222222222222\$" "$cluster/applied.yaml" &&
+    grep -q "built by another Tutor version" "$work/sim.log"; then
+    pass "$env: scripts/tutor-deploy.sh after a Tutor upgrade replaces the running image with the newest one this Tutor built"
+  else
+    fail "$env: scripts/tutor-deploy.sh after a Tutor upgrade"
     grep -v 'running Tutor as root' "$work/sim.log" | tail -n 30 | sed 's/^/     /' >&2
   fi
   rm -f "$cluster/secrets/tutor-generated.json"

@@ -5,7 +5,9 @@
 #   scripts/tutor-deploy.sh [options] <environment>
 #
 #   --image-tag TAG       tag of the openedx and MFE images in ECR (default: $IMAGE_TAG, else the
-#                         tag running now, else the newest <tutor version>-* tag in ECR)
+#                         tag running now if the installed Tutor built it, else the newest
+#                         <tutor version>-* tag in ECR); it must start with `<tutor version>-`,
+#                         the version of the installed Tutor (scripts/tutor-build.sh tags so)
 #   --secrets-from DIR    read the values of ci/tutor-deploy/cluster-secrets.txt from files
 #                         DIR/<secret>/<key> instead of the cluster (tests, break-glass)
 #   --render-only         stop after `tutor config save`: no cluster needed with --secrets-from
@@ -161,22 +163,38 @@ if os.environ.get("GITHUB_ACTIONS") == "true":
 PY
 
 # 2. Image tags: the one asked for, else the one running now (a configuration change), else the
-#    newest of this Tutor version in ECR (first deploy; needs ecr:DescribeImages).
+#    newest of this Tutor version in ECR (first deploy; needs ecr:DescribeImages). The settings
+#    and manifests rendered here are those of the installed Tutor: an image that another Tutor
+#    version built would get configuration it was not built for (the build tags every image
+#    <tutor version>-<commit>), so such a tag is refused, and a running one is replaced.
+built_by_this_tutor() { case "$1" in "$tutor_version"-?*) return 0 ;; *) return 1 ;; esac; }
+if [ -n "$image_tag" ] && ! built_by_this_tutor "$image_tag"; then
+  die "image tag $image_tag was not built by the installed Tutor $tutor_version (tags are" \
+    "$tutor_version-<commit>): build the image with this Tutor version, or install the Tutor" \
+    "version that built it (ci/tutor-requirements.txt)"
+fi
 if [ -z "$image_tag" ] && [ "$render_only" = false ]; then
   running="$(kubectl --namespace "$namespace" get deployment lms \
     --output 'jsonpath={.spec.template.spec.containers[0].image}' 2>/dev/null || true)"
   if [ -n "$running" ] && [ "${running%:*}" = "${openedx_image%:*}" ]; then
-    image_tag="${running##*:}"
-    log "no --image-tag: keeping the running image tag $image_tag"
+    if built_by_this_tutor "${running##*:}"; then
+      image_tag="${running##*:}"
+      log "no --image-tag: keeping the running image tag $image_tag"
+    else
+      log "no --image-tag: the running image ${running##*:} was built by another Tutor version than" \
+        "the installed $tutor_version: choosing the newest $tutor_version-* image instead"
+    fi
   fi
 fi
 if [ -z "$image_tag" ] && [ "$render_only" = false ]; then
   repository="${openedx_image#*/}"
   repository="${repository%%:*}"
   log "no --image-tag: looking up the newest $tutor_version-* image in ECR repository $repository"
-  image_tag="$(aws ecr describe-images --repository-name "$repository" --filter tagStatus=TAGGED \
-    --query 'reverse(sort_by(imageDetails, &imagePushedAt))[].imageTags[]' --output text |
-    tr '\t' '\n' | grep -m1 "^$tutor_version-" || true)"
+  image_tag=""
+  for candidate in $(aws ecr describe-images --repository-name "$repository" --filter tagStatus=TAGGED \
+    --query 'reverse(sort_by(imageDetails, &imagePushedAt))[].imageTags[]' --output text); do
+    if built_by_this_tutor "$candidate"; then image_tag="$candidate"; break; fi
+  done
   [ -n "$image_tag" ] || die "no image tagged $tutor_version-* in $repository: run the build workflow first"
 fi
 sets=()

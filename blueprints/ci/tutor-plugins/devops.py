@@ -7,14 +7,16 @@ TUTOR_PLUGINS_ROOT=ci/tutor-plugins, and PLUGINS in ci/tutor-build/config.yml an
 ci/tutor-deploy/environments/*/config.yml enables it.
 
 What it does (each part can be switched or tuned with the DEVOPS_* keys below):
-- user media on S3 through Django 5's STORAGES setting: public files served by CloudFront, private
-  files (grade reports, ORA uploads, course exports, Learning Core media) by signed S3 URLs;
+- user media on S3 through Django 5's STORAGES setting: public files (under `media/`, the only
+  prefix CloudFront may read) served by CloudFront, private files (grade reports, ORA uploads,
+  course exports, Learning Core media) by signed S3 URLs; AWS credentials from EKS Pod Identity
+  (the LMS and CMS pods, workers and jobs run as the service account `openedx`), no access key;
 - email through Amazon SES (the SMTP_* keys of config.yml) with a proper sender address;
-- CORS, CSRF and cookie settings for the LMS, Studio and MFE hosts of the environment;
-- the caveats of managed AWS services: ElastiCache and the Redis event bus[% if answers.mongodb == "documentdb" %],
-  Amazon DocumentDB (no retryable writes, TLS with the Amazon RDS CA bundle)[% endif %];
-- optional: a Kubernetes service account for the Open edX pods, so that boto3 gets its AWS
-  credentials from EKS Pod Identity or IRSA instead of a static access key.
+- CORS, CSRF and cookie settings for the LMS, Studio and MFE hosts of the environment, with
+  cookie names of its own in every environment but production (DEVOPS_COOKIE_PREFIX);
+- the caveats of managed AWS services: ElastiCache with TLS and AUTH for every Redis client (cache,
+  Celery, event bus)[% if answers.mongodb == "documentdb" %], Amazon DocumentDB (no retryable writes, TLS with the Amazon RDS CA
+  bundle)[% endif %].
 
 Keys are set in config.yml (non-secret values) or at deploy time from the cluster
 (scripts/tutor-deploy.sh). Add your own settings to the patches at the end of this file.
@@ -31,14 +33,19 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         ("DEVOPS_S3_CUSTOM_DOMAIN", ""),
         # Lifetime of signed URLs for private files, in seconds.
         ("DEVOPS_S3_SIGNED_URL_EXPIRY", 3600),
-        # Kubernetes service account of the LMS and CMS pods and jobs (EKS Pod Identity or IRSA).
-        # Empty: the pods use the namespace's default service account.
-        ("DEVOPS_SERVICE_ACCOUNT", ""),
+        # Kubernetes service account of the LMS and CMS pods, workers and jobs: Terraform creates it
+        # (secrets unit) and binds it to the media bucket's IAM role with EKS Pod Identity (storage
+        # unit). Empty: the namespace's default account, which has no AWS credentials.
+        ("DEVOPS_SERVICE_ACCOUNT", "openedx"),
+        # ElastiCache speaks TLS only: every Redis URL is rediss:// with a verified certificate.
+        # The deploy sets it from the `redis` secret (key `ssl`).
+        ("DEVOPS_REDIS_USE_SSL", True),
         # Sender address of platform emails; it must be a verified SES identity.
         ("DEVOPS_EMAIL_FROM", "no-reply@{{ LMS_HOST }}"),
-        # Cookie names get this prefix, so that an environment whose host sits under another
-        # environment's host (dev.courses.example.edu under courses.example.edu) does not read the
-        # other one's session cookies. Empty: Open edX's default names.
+        # Cookie names get this prefix (session, CSRF, JWT, language, logged-in; the MFEs learn the
+        # names at runtime), so that an environment whose host sits under another environment's host
+        # (dev.courses.example.edu under courses.example.edu) neither reads nor overwrites the other
+        # one's cookies. Every environment but production sets it. Empty: Open edX's default names.
         ("DEVOPS_COOKIE_PREFIX", ""),
         # More origins allowed to call the LMS and CMS APIs with credentials (CORS and CSRF).
         ("DEVOPS_CORS_ORIGINS", []),
@@ -111,9 +118,24 @@ DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
 
 {% if not RUN_REDIS %}
 # ---- devops plugin: Amazon ElastiCache ------------------------------------------------
-# Tutor's common settings hard-code the event bus at redis://@redis:6379/, the in-cluster Redis
-# that does not exist when RUN_REDIS is false.
-EVENT_BUS_REDIS_CONNECTION_URL = "redis://{% if REDIS_USERNAME and REDIS_PASSWORD %}{{ REDIS_USERNAME }}:{{ REDIS_PASSWORD }}{% endif %}@{{ REDIS_HOST }}:{{ REDIS_PORT }}/"
+# Tutor builds its Redis URLs as redis://USER:PASSWORD@ only when both are set, while ElastiCache's
+# AUTH token has no user, and without TLS; it hard-codes the event bus at redis://@redis:6379/, the
+# in-cluster Redis that does not exist when RUN_REDIS is false. Every client is rebuilt here: the
+# Django caches (sessions, and Celery's results: CELERY_RESULT_BACKEND is django-cache), the
+# Celery broker and the event bus. The certificate is checked against the system CAs.
+from urllib.parse import quote as _devops_quote
+_devops_redis_auth = {% if REDIS_PASSWORD %}_devops_quote({{ REDIS_USERNAME|tojson }}, safe="") + ":" + _devops_quote({{ REDIS_PASSWORD|tojson }}, safe="") + "@"{% else %}""{% endif %}
+_devops_redis = "{% if DEVOPS_REDIS_USE_SSL %}rediss{% else %}redis{% endif %}://" + _devops_redis_auth + "{{ REDIS_HOST }}:{{ REDIS_PORT }}"
+_devops_redis_query = "{% if DEVOPS_REDIS_USE_SSL %}?ssl_cert_reqs=required{% endif %}"
+for _devops_cache in CACHES.values():
+    if _devops_cache.get("BACKEND") == "django_redis.cache.RedisCache":
+        _devops_cache["LOCATION"] = _devops_redis + "/{{ OPENEDX_CACHE_REDIS_DB }}" + _devops_redis_query
+BROKER_URL = _devops_redis + "/{{ OPENEDX_CELERY_REDIS_DB }}" + _devops_redis_query
+{% if DEVOPS_REDIS_USE_SSL %}
+import ssl as _devops_ssl
+BROKER_USE_SSL = {"ssl_cert_reqs": _devops_ssl.CERT_REQUIRED}
+{% endif %}
+EVENT_BUS_REDIS_CONNECTION_URL = _devops_redis + "/" + _devops_redis_query
 {% endif %}
 [% if answers.mongodb == "documentdb" %]
 
@@ -131,13 +153,18 @@ for _devops_doc_store in [DOC_STORE_CONFIG, CONTENTSTORE["DOC_STORE_CONFIG"]] + 
 {% if DEVOPS_S3_BUCKET %}
 # ---- devops plugin: user media on Amazon S3 (Django 5 STORAGES) -----------------------
 {% if not OPENEDX_AWS_ACCESS_KEY %}
-# No static key: boto3 finds the pod's credentials (EKS Pod Identity or IRSA). An empty string
-# would be taken as a key by the clients that call boto3 directly (ORA2).
+# No static key: boto3 (django-storages and ORA2 alike) gets the pod's credentials from EKS Pod
+# Identity through its container credential provider. An empty string would be taken as a key
+# by the clients that call boto3 directly (ORA2).
 AWS_ACCESS_KEY_ID = None
 AWS_SECRET_ACCESS_KEY = None
 {% endif %}
 AWS_STORAGE_BUCKET_NAME = "{{ DEVOPS_S3_BUCKET }}"
+# django-storages and ORA2's own boto3 client (openassessment/fileupload/backends/s3.py) both read
+# the region and the endpoint: without them ORA2 signs its upload URLs for the global endpoint,
+# which fails for a bucket outside us-east-1.
 AWS_S3_REGION_NAME = "{{ DEVOPS_S3_REGION }}"
+AWS_S3_ENDPOINT_URL = "https://s3.{{ DEVOPS_S3_REGION }}.amazonaws.com"
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_S3_ADDRESSING_STYLE = "virtual"
 AWS_DEFAULT_ACL = None  # the bucket enforces its owner: no object ACLs
@@ -153,14 +180,15 @@ _DEVOPS_S3_PRIVATE = {
     "custom_domain": None,
     "querystring_auth": True,
 }
-# Public media: course assets, video images and transcripts, served by CloudFront.
+# Public media: video images and transcripts, profile images, served by CloudFront. Everything
+# public lives under `media/`: CloudFront may read nothing else (storage unit, public_prefixes).
 STORAGES["default"] = {
     "BACKEND": _DEVOPS_S3,
     "OPTIONS": {"bucket_name": AWS_STORAGE_BUCKET_NAME, "location": "media"},
 }
 VIDEO_IMAGE_SETTINGS["STORAGE_KWARGS"] = {"location": "media"}
 VIDEO_TRANSCRIPTS_SETTINGS["STORAGE_KWARGS"] = {"location": "media"}
-# Private files: signed URLs straight from S3, never through the CDN.
+# Private files: signed URLs straight from S3, never through the CDN (it may not read them).
 GRADES_DOWNLOAD = {
     "STORAGE_TYPE": "",
     "STORAGE_CLASS": _DEVOPS_S3,
@@ -197,10 +225,15 @@ PROFILE_IMAGE_BACKEND = {
             """
 {% if DEVOPS_S3_BUCKET %}
 # ---- devops plugin: course import and export archives on S3 (private) -----------------
-# The CMS pods and the CMS workers share no disk: the archives must live in the bucket.
+# The CMS pods and the CMS workers share no disk: the archives must live in the bucket, at its top
+# level (ImportExportS3Storage has no location), where CloudFront may not read.
 COURSE_IMPORT_EXPORT_BUCKET = AWS_STORAGE_BUCKET_NAME
 COURSE_IMPORT_EXPORT_STORAGE = "cms.djangoapps.contentstore.storage.ImportExportS3Storage"
 USER_TASKS_ARTIFACT_STORAGE = COURSE_IMPORT_EXPORT_STORAGE
+{% endif %}
+{% if DEVOPS_COOKIE_PREFIX %}
+# Tutor names Studio's session cookie after the common settings (common_cms.py).
+SESSION_COOKIE_NAME = "{{ DEVOPS_COOKIE_PREFIX }}-studio_session_id"
 {% endif %}
 """,
         ),
@@ -223,8 +256,12 @@ hooks.Filters.ENV_PATCHES.add_item(
         "openedx-lms-production-settings",
         """{% if DEVOPS_COOKIE_PREFIX and MFE_HOST is defined %}
 # ---- devops plugin: cookie names seen by the micro-frontends ---------------------------
+# The MFE image is shared by every environment and tutor-mfe builds it with the default names;
+# frontend-platform merges the LMS's MFE config API (/api/mfe_config/v1, i.e. MFE_CONFIG) into
+# its configuration before it sets up authentication, so these runtime values win.
 MFE_CONFIG["ACCESS_TOKEN_COOKIE_NAME"] = JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"]
 MFE_CONFIG["LANGUAGE_PREFERENCE_COOKIE_NAME"] = LANGUAGE_COOKIE_NAME
+MFE_CONFIG["USER_INFO_COOKIE_NAME"] = EDXMKTG_USER_INFO_COOKIE_NAME
 {% endif %}""",
     ),
     priority=hooks.priorities.LOW,
@@ -272,8 +309,9 @@ spec:
     )
 )
 
-# With DEVOPS_SERVICE_ACCOUNT set, the LMS and CMS (web and workers) and their init jobs run
-# under that service account, which Terraform binds to an IAM role for S3.
+# The LMS and CMS (web and workers) and their init jobs run under DEVOPS_SERVICE_ACCOUNT, which
+# Terraform binds to the media bucket's IAM role (EKS Pod Identity). Tutor's manifests set no
+# serviceAccountName, so they would run as the namespace's default account, without AWS access.
 hooks.Filters.ENV_PATCHES.add_item(
     (
         "kustomization-patches",

@@ -20,6 +20,7 @@ inputs = {
   cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
   namespace                          = local.env.namespace
   zone_id                            = dependency.dns.outputs.zone_id
+  acme_email                         = local.env.acme_email
   hosts = {
     lms         = local.env.hosts.lms
     studio      = local.env.hosts.studio

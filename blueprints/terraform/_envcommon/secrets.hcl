@@ -29,8 +29,10 @@ dependency "mysql" {
 dependency "redis" {
   config_path = "${get_terragrunt_dir()}/../redis"
   mock_outputs = {
-    host = "redis.mock"
-    port = "6379"
+    host        = "redis.mock"
+    port        = "6379"
+    auth_token  = "mock"
+    tls_enabled = true
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -67,10 +69,9 @@ dependency "ses" {
 dependency "storage" {
   config_path = "${get_terragrunt_dir()}/../storage"
   mock_outputs = {
-    bucket            = "mock"
-    cdn_domain        = "cdn.mock"
-    access_key_id     = "mock"
-    secret_access_key = "mock"
+    bucket          = "mock"
+    cdn_domain      = "cdn.mock"
+    service_account = "openedx"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -91,8 +92,10 @@ inputs = {
   }
 
   redis = {
-    host = dependency.redis.outputs.host
-    port = dependency.redis.outputs.port
+    host        = dependency.redis.outputs.host
+    port        = dependency.redis.outputs.port
+    auth_token  = dependency.redis.outputs.auth_token
+    tls_enabled = dependency.redis.outputs.tls_enabled
   }
 
 [% if answers.mongodb != "in_cluster" %]
@@ -121,10 +124,10 @@ inputs = {
   }
 
   s3 = {
-    bucket            = dependency.storage.outputs.bucket
-    cdn_domain        = dependency.storage.outputs.cdn_domain
-    access_key_id     = dependency.storage.outputs.access_key_id
-    secret_access_key = dependency.storage.outputs.secret_access_key
-    backups_bucket    = local.env.backups_bucket
+    bucket         = dependency.storage.outputs.bucket
+    cdn_domain     = dependency.storage.outputs.cdn_domain
+    backups_bucket = local.env.backups_bucket
   }
+  # The storage unit binds this service account to the media bucket's IAM role.
+  service_account = dependency.storage.outputs.service_account
 }

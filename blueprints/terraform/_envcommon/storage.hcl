@@ -1,4 +1,5 @@
-# Media bucket served by CloudFront at the CDN host (certificate in us-east-1).
+# Media bucket served by CloudFront at the CDN host (certificate in us-east-1), and the IAM role
+# the Open edX pods use for it through EKS Pod Identity.
 # Included by every environment's `storage` unit; inputs set in a unit win over these.
 locals {
   # Evaluated for the including unit: get_terragrunt_dir() and find_in_parent_folders start from
@@ -12,6 +13,8 @@ terraform {
 
 [% include "terraform/_envcommon/_dependencies/dns.hcl" %]
 
+[% include "terraform/_envcommon/_dependencies/eks.hcl" %]
+
 inputs = {
   bucket_name = local.env.media_bucket
   cdn_host    = local.env.hosts.cdn
@@ -20,5 +23,7 @@ inputs = {
     "https://${local.env.hosts.studio}",
     "https://${local.env.hosts.mfe}",
   ]
-  zone_id = dependency.dns.outputs.zone_id
+  zone_id      = dependency.dns.outputs.zone_id
+  cluster_name = dependency.eks.outputs.cluster_name
+  namespace    = local.env.namespace
 }

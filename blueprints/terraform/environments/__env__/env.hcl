@@ -27,6 +27,9 @@ locals {
   # The zone that delegates `domain` to this environment's own hosted zone.
   dns_parent_zone = "[[ env.dns_parent_zone ]]"
 
+  # Contact address of the Let's Encrypt account that issues the web certificates (cert-manager).
+  acme_email = "devops@[[ answers.root_domain ]]"
+
   # Network: each environment has its own VPC; distinct ranges keep peering possible.
   vpc_cidr           = "[[ env.vpc_cidr ]]"
   single_nat_gateway = [[ (not env.is_production) | tojson ]]

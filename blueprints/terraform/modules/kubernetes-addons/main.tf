@@ -209,6 +209,7 @@ resource "helm_release" "openedx_tls" {
 
   values = [yamlencode({
     namespace = kubernetes_namespace_v1.openedx.metadata[0].name
+    acmeEmail = var.acme_email
     hosts = {
       lms         = var.hosts.lms
       studio      = var.hosts.studio

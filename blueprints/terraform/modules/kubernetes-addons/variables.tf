@@ -34,6 +34,16 @@ variable "hosts" {
   })
 }
 
+variable "acme_email" {
+  description = "Contact address of the Let's Encrypt (ACME) account of the ClusterIssuers."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", var.acme_email))
+    error_message = "acme_email must be an e-mail address, e.g. devops@example.edu."
+  }
+}
+
 variable "ingress_replicas" {
   description = "Traefik replicas (spread over nodes)."
   type        = number

@@ -1,6 +1,7 @@
 # The Kubernetes secrets and the ConfigMap through which the deploy workflow and Tutor learn how to
-# reach the AWS services of this environment. Names and keys are a contract with the workflows
-# (docs: "Names the workflows rely on"); every value is a string.
+# reach the AWS services of this environment, and the service account the Open edX pods run as.
+# Secret names and keys are a contract with scripts/tutor-deploy.sh (ci/tutor-deploy/
+# cluster-secrets.txt lists what it reads); every value is a string.
 
 resource "kubernetes_secret_v1" "mysql_root" {
   metadata {
@@ -43,11 +44,14 @@ resource "kubernetes_secret_v1" "redis" {
     namespace = var.namespace
   }
 
+  # ElastiCache with in-transit TLS and an AUTH token (for the default user: no username). `ssl`
+  # makes the devops Tutor plugin use rediss:// for every Redis client of Open edX.
   data = {
     host     = var.redis.host
     port     = var.redis.port
     username = ""
-    password = ""
+    password = var.redis.auth_token
+    ssl      = tostring(var.redis.tls_enabled)
   }
 }
 
@@ -74,13 +78,23 @@ resource "kubernetes_secret_v1" "s3" {
   }
 
   data = {
-    bucket            = var.s3.bucket
-    region            = var.aws_region
-    cdn_domain        = var.s3.cdn_domain
-    access_key_id     = var.s3.access_key_id
-    secret_access_key = var.s3.secret_access_key
-    backups_bucket    = var.s3.backups_bucket
+    bucket         = var.s3.bucket
+    region         = var.aws_region
+    cdn_domain     = var.s3.cdn_domain
+    backups_bucket = var.s3.backups_bucket
   }
+}
+
+# LMS, Studio, their Celery workers and Tutor's init jobs run as this service account (the devops
+# Tutor plugin patches Tutor's manifests); the storage unit binds it to the media bucket's IAM role
+# with EKS Pod Identity. The other pods (Caddy, MFE, Meilisearch) keep the namespace's default
+# account and get no AWS credentials. Open edX does not call the Kubernetes API: no token.
+resource "kubernetes_service_account_v1" "openedx" {
+  metadata {
+    name      = var.service_account
+    namespace = var.namespace
+  }
+  automount_service_account_token = false
 }
 
 resource "kubernetes_config_map_v1" "infrastructure" {

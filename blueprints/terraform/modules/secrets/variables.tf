@@ -40,11 +40,14 @@ variable "mysql" {
 }
 
 variable "redis" {
-  description = "Connection to ElastiCache (no TLS, no AUTH)."
+  description = "Connection to ElastiCache: endpoint, AUTH token, whether in-transit TLS is on."
   type = object({
-    host = string
-    port = string
+    host        = string
+    port        = string
+    auth_token  = string
+    tls_enabled = bool
   })
+  sensitive = true
 }
 
 variable "mongodb_enabled" {
@@ -82,13 +85,15 @@ variable "smtp" {
 }
 
 variable "s3" {
-  description = "Media bucket, its CDN host and the key Open edX writes with; the backups bucket."
+  description = "Media bucket and its CDN host; the backups bucket."
   type = object({
-    bucket            = string
-    cdn_domain        = string
-    access_key_id     = string
-    secret_access_key = string
-    backups_bucket    = string
+    bucket         = string
+    cdn_domain     = string
+    backups_bucket = string
   })
-  sensitive = true
+}
+
+variable "service_account" {
+  description = "Kubernetes service account of the Open edX pods, bound to the media bucket's IAM role by the storage unit."
+  type        = string
 }

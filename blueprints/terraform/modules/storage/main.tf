@@ -1,7 +1,9 @@
-# Open edX's media bucket: private, versioned, encrypted, served read-only through CloudFront at
-# the CDN host with origin access control. The certificate of the CDN host is in us-east-1, as
-# CloudFront requires. Open edX writes to the bucket with the access key of an IAM user whose
-# policy allows this one bucket.
+# Open edX's media bucket: private, versioned, encrypted. CloudFront serves only its public
+# prefixes (`public_prefixes`, what the devops Tutor plugin stores under `media/`) at the CDN host
+# with origin access control; everything else (grade reports and ORA2 uploads under `private/`,
+# course import and export archives at the top level) is reachable only by Open edX, which hands
+# out signed S3 URLs. The certificate of the CDN host is in us-east-1, as CloudFront requires.
+# Open edX's pods reach the bucket through EKS Pod Identity (an IAM role, no access key).
 
 data "aws_region" "current" {}
 
@@ -13,10 +15,11 @@ module "bucket" {
 
 [% include "terraform/modules/_partials/private-bucket.tf" %]
 
+  # No `filter`: the module then writes an empty filter block (every object). An explicit
+  # `filter = {}` makes it write none, which the aws provider warns about and will reject.
   lifecycle_rule = [{
     id      = "expire-old-versions"
     enabled = true
-    filter  = {}
     noncurrent_version_expiration = {
       noncurrent_days = 90
     }
@@ -37,11 +40,13 @@ module "bucket" {
   policy                                = data.aws_iam_policy_document.cloudfront_read.json
 }
 
+# CloudFront may read the public prefixes only: a grade report or an ORA2 upload requested at the
+# CDN host gets 403 from S3 instead of the file.
 data "aws_iam_policy_document" "cloudfront_read" {
   statement {
-    sid       = "CloudFrontReads"
+    sid       = "CloudFrontReadsPublicPrefixes"
     actions   = ["s3:GetObject"]
-    resources = ["arn:aws:s3:::${var.bucket_name}/*"]
+    resources = [for prefix in var.public_prefixes : "arn:aws:s3:::${var.bucket_name}/${prefix}*"]
 
     principals {
       type        = "Service"
@@ -124,48 +129,51 @@ resource "aws_route53_record" "cdn" {
   }
 }
 
-# Open edX (Tutor) writes media with this user's access key, kept in the Kubernetes secret `s3`.
-resource "aws_iam_user" "openedx" {
-  #checkov:skip=CKV_AWS_273:Tutor's S3 storage settings take a static access key; this user may only use the media bucket.
-  name = "${var.bucket_name}-openedx"
-}
+# Open edX (LMS, Studio, their workers and init jobs, under the Kubernetes service account
+# `service_account` that the secrets unit creates and the devops Tutor plugin sets) reads and
+# writes the bucket with this role through EKS Pod Identity: boto3 gets short-lived credentials
+# from the Pod Identity agent, and no access key exists.
+module "openedx_role" {
+  source  = "terraform-aws-modules/iam/aws//modules/iam-role"
+  version = "[[ versions.modules.iam ]]"
 
-resource "aws_iam_access_key" "openedx" {
-  user = aws_iam_user.openedx.name
-}
+  name            = "${var.bucket_name}-openedx"
+  use_name_prefix = false
+  description     = "Open edX pods of ${var.namespace}: read and write ${var.bucket_name}"
 
-resource "aws_iam_group" "openedx" {
-  name = "${var.bucket_name}-openedx"
-}
-
-resource "aws_iam_user_group_membership" "openedx" {
-  user   = aws_iam_user.openedx.name
-  groups = [aws_iam_group.openedx.name]
-}
-
-data "aws_iam_policy_document" "openedx" {
-  statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
-    resources = [module.bucket.s3_bucket_arn]
+  trust_policy_permissions = {
+    pod_identity = {
+      actions = ["sts:AssumeRole", "sts:TagSession"]
+      principals = [{
+        type        = "Service"
+        identifiers = ["pods.eks.amazonaws.com"]
+      }]
+    }
   }
 
-  statement {
-    sid = "ReadWriteObjects"
-    actions = [
-      "s3:GetObject",
-      "s3:PutObject",
-      "s3:DeleteObject",
-      "s3:GetObjectAttributes",
-      "s3:AbortMultipartUpload",
-      "s3:ListMultipartUploadParts",
-    ]
-    resources = ["${module.bucket.s3_bucket_arn}/*"]
+  create_inline_policy = true
+  inline_policy_permissions = {
+    list_bucket = {
+      actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+      resources = [module.bucket.s3_bucket_arn]
+    }
+    read_write_objects = {
+      actions = [
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:GetObjectAttributes",
+        "s3:AbortMultipartUpload",
+        "s3:ListMultipartUploadParts",
+      ]
+      resources = ["${module.bucket.s3_bucket_arn}/*"]
+    }
   }
 }
 
-resource "aws_iam_group_policy" "openedx" {
-  name   = "media-bucket"
-  group  = aws_iam_group.openedx.name
-  policy = data.aws_iam_policy_document.openedx.json
+resource "aws_eks_pod_identity_association" "openedx" {
+  cluster_name    = var.cluster_name
+  namespace       = var.namespace
+  service_account = var.service_account
+  role_arn        = module.openedx_role.arn
 }

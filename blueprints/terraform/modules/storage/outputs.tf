@@ -13,13 +13,12 @@ output "cloudfront_distribution_id" {
   value       = module.cdn.cloudfront_distribution_id
 }
 
-output "access_key_id" {
-  description = "Access key id of the IAM user Open edX writes media with."
-  value       = aws_iam_access_key.openedx.id
+output "openedx_role_arn" {
+  description = "IAM role the Open edX pods use for the media bucket (EKS Pod Identity)."
+  value       = module.openedx_role.arn
 }
 
-output "secret_access_key" {
-  description = "Secret access key of that IAM user."
-  value       = aws_iam_access_key.openedx.secret
-  sensitive   = true
+output "service_account" {
+  description = "Kubernetes service account bound to that role."
+  value       = aws_eks_pod_identity_association.openedx.service_account
 }
