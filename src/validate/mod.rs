@@ -175,7 +175,7 @@ pub(crate) const CHECKS: &[Check] = &[
     },
     Check {
         kind: CheckKind::Security,
-        on_render: false,
+        on_render: true,
         run: |input| security::check(input.parsed, &input.units),
     },
 ];

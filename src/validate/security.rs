@@ -24,12 +24,6 @@ use hcl::edit::expr::{Expression, Object};
 use hcl::edit::structure::{Block, Body};
 use hcl::edit::template::Element;
 
-/// Whether `check` reports these findings yet. Today's blueprints still have every defect the
-/// rules describe (issue 15: M2, M3, M4 and the security-group sources); the fixes land
-/// separately. Once they do, this turns `true` (and the expected list in the tests becomes
-/// empty).
-pub(crate) const ENFORCED: bool = false;
-
 /// One rule of the check (for tests and documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rule {
@@ -39,17 +33,8 @@ pub(crate) enum Rule {
     DatabaseFromCidr,
 }
 
-/// The check as the table runs it.
+/// The check as the table runs it: every finding of every rule.
 pub(crate) fn check(parsed: &Parsed, units: &[Unit]) -> Vec<Finding> {
-    if ENFORCED {
-        findings(parsed, units)
-    } else {
-        Vec::new()
-    }
-}
-
-/// Every finding of every rule, whether or not [`ENFORCED`].
-pub(crate) fn findings(parsed: &Parsed, units: &[Unit]) -> Vec<Finding> {
     rule_findings(parsed, units)
         .into_iter()
         .map(|(_, finding)| finding)
@@ -1268,14 +1253,12 @@ mod tests {
     }
 
     #[test]
-    fn not_enforced_yet_so_check_reports_nothing() {
-        // Flip with ENFORCED once the blueprint fixes of issue 15 are merged.
+    fn an_open_cache_is_reported_by_the_check_the_table_runs() {
         let files = with_module("cache", CACHE_TODAY);
         let tree = crate::validate::Tree::from_files(&files);
         let parsed = Parsed::parse(&tree);
         let (units, _) = crate::validate::terragrunt::units(&tree, &parsed);
-        assert!(!findings(&parsed, &units).is_empty());
-        assert_eq!(check(&parsed, &units).is_empty(), !ENFORCED);
+        assert!(!check(&parsed, &units).is_empty());
     }
 
     const CACHE_TODAY: &str = "module \"redis\" {\n  source  = \"terraform-aws-modules/elasticache/aws\"\n  version = \"1.10.3\"\n\n  port                       = 6379\n  at_rest_encryption_enabled = true\n  transit_encryption_enabled = false\n\n  security_group_rules = {\n    ingress_vpc = {\n      cidr_ipv4 = var.vpc_cidr_block\n    }\n  }\n}\n";
@@ -1311,30 +1294,19 @@ mod tests {
         all
     }
 
-    /// What every example renders to today, by rule and file: the defects of issue 15 (M2, M3,
-    /// M4, security-group sources) that other changes fix. When they are merged, this list
-    /// becomes empty for every example, and [`ENFORCED`] turns `true`.
-    const TODAY: &[(&str, Rule, &str)] = &[];
-
+    /// Issue 15's holes (M2, M3, M4, security-group sources) are fixed in the blueprints: no
+    /// example, and not the defaults, renders one of them.
     #[test]
-    fn todays_examples_have_exactly_the_known_defects() {
+    fn every_example_renders_without_a_security_finding() {
         for (name, files) in examples() {
             let tree = crate::validate::Tree::from_files(&files);
             let parsed = Parsed::parse(&tree);
             let (units, _) = crate::validate::terragrunt::units(&tree, &parsed);
-            let mut found: Vec<(Rule, String)> = rule_findings(&parsed, &units)
+            let found: Vec<String> = rule_findings(&parsed, &units)
                 .into_iter()
-                .map(|(rule, finding)| (rule, finding.path))
+                .map(|(rule, finding)| format!("{rule:?} {}: {}", finding.path, finding.message))
                 .collect();
-            found.sort();
-            found.dedup();
-            let mut expected: Vec<(Rule, String)> = TODAY
-                .iter()
-                .filter(|(example, _, _)| *example == "*" || *example == name)
-                .map(|(_, rule, path)| (*rule, (*path).to_owned()))
-                .collect();
-            expected.sort();
-            assert_eq!(found, expected, "example `{name}`");
+            assert!(found.is_empty(), "example `{name}`: {found:#?}");
         }
     }
 
