@@ -408,6 +408,11 @@ const CACHE_PRICES: &[(&str, f64)] = &[
 ];
 
 /// ElastiCache for Valkey nodes cost 20% less than the same Redis OSS nodes.
+/// ACM refuses a certificate whose first domain name (its Common Name) is longer than 64
+/// characters (RFC 5280; ACM RequestCertificate, `DomainName`). The CDN's certificate is for
+/// `cdn.<environment domain>` alone, so that host must fit.
+pub(crate) const ACM_COMMON_NAME_MAX: usize = 64;
+
 pub(crate) const VALKEY_FACTOR: f64 = 0.8;
 
 /// DocumentDB instances (standard storage configuration), by instance class.

@@ -117,6 +117,8 @@ pub struct Answers {
 pub const MAX_RESOURCE_PREFIX: usize = 40;
 /// Longest host name prefix the blueprints put before an environment's domain.
 const LONGEST_HOST_PREFIX: &str = "meilisearch.";
+/// The CDN's host before an environment's domain (as `src/context.rs` names it).
+const CDN_HOST_PREFIX: &str = "cdn.";
 
 impl Answers {
     /// Checks a raw answers tree (as read from YAML, `--set` or the questionnaire): unknown
@@ -244,6 +246,17 @@ impl Answers {
                     key: format!("environments.{index}.subdomain"),
                     message: format!(
                         "makes the host `{LONGEST_HOST_PREFIX}{domain}` longer than DNS allows (253 characters)"
+                    ),
+                });
+            }
+            let cdn_host = format!("{CDN_HOST_PREFIX}{domain}");
+            if cdn_host.len() > aws::ACM_COMMON_NAME_MAX {
+                problems.push(Problem {
+                    key: format!("environments.{index}.subdomain"),
+                    message: format!(
+                        "makes the CDN host `{cdn_host}` {} characters long; ACM issues its certificate only for a name of at most {} characters: choose a shorter subdomain (or root_domain)",
+                        cdn_host.len(),
+                        aws::ACM_COMMON_NAME_MAX
                     ),
                 });
             }
@@ -713,6 +726,11 @@ mod tests {
                 "environments: [{name: prod, subdomain: \"courses.\"}]",
                 "environments.0.subdomain",
                 "empty label",
+            ),
+            (
+                "environments: [{name: prod, subdomain: averyveryveryveryveryverylongsubdomainforthecourses}]",
+                "environments.0.subdomain",
+                "at most 64 characters",
             ),
             (
                 "environments: [{name: prod}, {name: prod, subdomain: dev}]",
