@@ -1,7 +1,7 @@
 [% if answers.mongodb == "ec2" %]
 # MongoDB [[ versions.services.mongodb ]] on an EC2 instance in a private subnet.
 [% else %]
-# Amazon DocumentDB (MongoDB API); see docs/decisions/mongodb.md for its caveats.
+# Amazon DocumentDB (MongoDB API): no retryable writes, TLS only (see modules/documentdb/main.tf).
 [% endif %]
 # Included by every environment's `mongodb` unit; inputs set in a unit win over these.
 locals {

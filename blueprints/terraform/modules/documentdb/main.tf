@@ -1,6 +1,6 @@
 # Amazon DocumentDB (MongoDB API) instead of MongoDB [[ versions.services.mongodb ]]. Caveats: it is
 # not MongoDB 7, and it does not support retryable writes, so Open edX must connect with
-# `retryWrites=false` and TLS (see docs/decisions/mongodb.md and the `mongodb` secret's keys).
+# `retryWrites=false` and TLS (the `mongodb` secret's keys `retry_writes` and `use_ssl` say so).
 
 locals {
   # Who may connect: the EKS nodes (Open edX, backups) and the bastion when there is one.
