@@ -234,7 +234,8 @@ for service in ("lms", "cms"):
     if (scope.get("BROKER_USE_SSL") or {}).get("ssl_cert_reqs") != ssl.CERT_REQUIRED:
         problems.append(f"{service}: BROKER_USE_SSL does not require a verified certificate (kombu would use CERT_NONE)")
     region = saved["DEVOPS_S3_REGION"]
-    for line in (f'AWS_S3_REGION_NAME = "{region}"', f'AWS_S3_ENDPOINT_URL = "https://s3.{region}.amazonaws.com"', "AWS_ACCESS_KEY_ID = None"):
+    for line in (f'AWS_S3_REGION_NAME = "{region}"', f'AWS_S3_ENDPOINT_URL = "https://s3.{region}.amazonaws.com"', "AWS_ACCESS_KEY_ID = None",
+                 '_devops_os.environ.setdefault("AWS_DEFAULT_REGION", AWS_S3_REGION_NAME)'):
         if line not in text:
             problems.append(f"{service}: no `{line}` (ORA2's boto3 client reads it)")
     prefix = config.get("DEVOPS_COOKIE_PREFIX")
@@ -249,6 +250,11 @@ for service in ("lms", "cms"):
                 at = text.rfind(f'MFE_CONFIG["{key}"] = ')
                 if mfe < 0 or at < mfe:
                     problems.append(f"lms: MFE_CONFIG[{key}] is not set after tutor-mfe's MFE_CONFIG")
+            site = text.rfind("FRONTEND_SITE_CONFIG = {")
+            for key in ("accessTokenCookieName", "languagePreferenceCookieName", "userInfoCookieName"):
+                at = text.rfind(f'FRONTEND_SITE_CONFIG["{key}"] = ')
+                if site >= 0 and at < site:
+                    problems.append(f"lms: FRONTEND_SITE_CONFIG[{key}] is not set after tutor-mfe's FRONTEND_SITE_CONFIG")
             if f'JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"] = "{prefix}-edx-jwt-cookie-header-payload"' not in text:
                 problems.append("lms: the JWT cookie keeps its default name")
         notes.append(f"cookies `{prefix}-*`")

@@ -480,3 +480,72 @@ fn mongodb_and_documentdb_sizes_are_answers_checked_against_their_catalogues() {
         "{message}"
     );
 }
+
+/// Second review: the passwords sat under the AWS-managed aws/ssm key, which every role holding
+/// AmazonSSMManagedInstanceCore (bastion, EKS nodes) may use through SSM; they need their own key
+/// that only the MongoDB instance is granted.
+#[test]
+fn mongodb_passwords_are_encrypted_with_a_key_only_the_instance_may_use() {
+    for (shape, tree) in rendered().iter().filter(|(s, _)| s.mongodb == "ec2") {
+        let path = "terraform/modules/mongodb-ec2/main.tf";
+        let body = parse(tree, path);
+        block(&body, path, "resource", &["aws_kms_key", "passwords"]);
+        let parameter = &block(&body, path, "resource", &["aws_ssm_parameter", "password"]).body;
+        assert_eq!(
+            required(parameter, path, "key_id"),
+            "aws_kms_key.passwords.arn",
+            "{shape:?}"
+        );
+        let text = file(tree, path);
+        assert!(!text.contains("CKV_AWS_337"), "{shape:?}: the skip is gone");
+        let policy = &block(
+            &body,
+            path,
+            "data",
+            &["aws_iam_policy_document", "instance"],
+        )
+        .body;
+        assert!(
+            policy.blocks().any(|statement| {
+                let flat = |name: &str| {
+                    attribute(&statement.body, name)
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .collect::<String>()
+                };
+                flat("actions") == "[\"kms:Decrypt\"]"
+                    && flat("resources") == "[aws_kms_key.passwords.arn]"
+            }),
+            "{shape:?}: the instance may decrypt its passwords"
+        );
+    }
+}
+
+/// Second review: the backup upload's AWS CLI had no region, so its first request went to
+/// us-east-1 (around the VPC's S3 gateway endpoint) before S3 redirected it.
+#[test]
+fn the_backup_upload_knows_its_region() {
+    for (shape, tree) in rendered() {
+        let text = file(tree, "terraform/modules/backups/main.tf");
+        assert!(
+            text.contains("name  = \"AWS_DEFAULT_REGION\"\n                value = data.aws_region.current.region"),
+            "{shape:?}"
+        );
+    }
+}
+
+/// Second review: a class edited alone in env.hcl to a micro or small burstable one, with
+/// Performance Insights still on, failed only at CreateDBInstance; the module refuses it first.
+#[test]
+fn the_mysql_module_refuses_performance_insights_on_classes_without_it() {
+    let (_, tree) = &rendered()[0];
+    let path = "terraform/modules/mysql/variables.tf";
+    let body = parse(tree, path);
+    let variable = &block(&body, path, "variable", &["performance_insights_enabled"]).body;
+    let validation = &block(variable, path, "validation", &[]).body;
+    let condition = required(validation, path, "condition");
+    assert!(
+        condition.contains("var.instance_class") && condition.contains("micro|small"),
+        "{condition}"
+    );
+}

@@ -357,6 +357,9 @@ fn every_environment_but_production_has_cookie_names_of_its_own() {
             r#"SESSION_COOKIE_NAME = "{{ DEVOPS_COOKIE_PREFIX }}-studio_session_id""#,
             r#"MFE_CONFIG["ACCESS_TOKEN_COOKIE_NAME"] = JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"]"#,
             r#"MFE_CONFIG["USER_INFO_COOKIE_NAME"] = EDXMKTG_USER_INFO_COOKIE_NAME"#,
+            // tutor-mfe 22.1's frontend-base site reads FRONTEND_SITE_CONFIG, not MFE_CONFIG.
+            r#"FRONTEND_SITE_CONFIG["accessTokenCookieName"] = JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"]"#,
+            r#"FRONTEND_SITE_CONFIG["userInfoCookieName"] = EDXMKTG_USER_INFO_COOKIE_NAME"#,
             r#"JWT_AUTH["JWT_AUTH_COOKIE_SIGNATURE"] = "{{ DEVOPS_COOKIE_PREFIX }}-edx-jwt-cookie-signature""#,
         ] {
             assert!(plugin.contains(needle), "{name}: no `{needle}`");
@@ -398,6 +401,14 @@ fn ora2_gets_the_region_and_endpoint_of_the_bucket() {
             "{name}"
         );
         assert!(s3.contains(r#"ORA2_FILEUPLOAD_BACKEND = "s3""#), "{name}");
+        // Found in the second review: ORA2's client reads no region setting; boto3 takes it from
+        // the environment, which Pod Identity leaves without one.
+        assert!(
+            s3.contains(
+                r#"_devops_os.environ.setdefault("AWS_DEFAULT_REGION", AWS_S3_REGION_NAME)"#
+            ),
+            "{name}"
+        );
         let region = answers["aws_region"].as_str().unwrap();
         assert!(
             plugin.contains(&format!(r#"("DEVOPS_S3_REGION", "{region}"),"#)),

@@ -160,11 +160,17 @@ AWS_ACCESS_KEY_ID = None
 AWS_SECRET_ACCESS_KEY = None
 {% endif %}
 AWS_STORAGE_BUCKET_NAME = "{{ DEVOPS_S3_BUCKET }}"
-# django-storages and ORA2's own boto3 client (openassessment/fileupload/backends/s3.py) both read
-# the region and the endpoint: without them ORA2 signs its upload URLs for the global endpoint,
-# which fails for a bucket outside us-east-1.
+# django-storages reads the region and the endpoint from these settings. ORA2's own boto3 client
+# (openassessment/fileupload/backends/s3.py, _connect_to_s3) reads only the keys and
+# AWS_S3_ENDPOINT_URL, not the region: boto3 takes that from the environment, and EKS Pod
+# Identity sets none, so it would sign upload URLs for us-east-1 and S3 refuses them for a bucket
+# elsewhere. Every process that loads these settings (web, workers, jobs) gets the region here,
+# before any client is made.
 AWS_S3_REGION_NAME = "{{ DEVOPS_S3_REGION }}"
 AWS_S3_ENDPOINT_URL = "https://s3.{{ DEVOPS_S3_REGION }}.amazonaws.com"
+import os as _devops_os
+_devops_os.environ.setdefault("AWS_DEFAULT_REGION", AWS_S3_REGION_NAME)
+_devops_os.environ.setdefault("AWS_REGION", AWS_S3_REGION_NAME)
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_S3_ADDRESSING_STYLE = "virtual"
 AWS_DEFAULT_ACL = None  # the bucket enforces its owner: no object ACLs
@@ -262,6 +268,13 @@ hooks.Filters.ENV_PATCHES.add_item(
 MFE_CONFIG["ACCESS_TOKEN_COOKIE_NAME"] = JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"]
 MFE_CONFIG["LANGUAGE_PREFERENCE_COOKIE_NAME"] = LANGUAGE_COOKIE_NAME
 MFE_CONFIG["USER_INFO_COOKIE_NAME"] = EDXMKTG_USER_INFO_COOKIE_NAME
+# tutor-mfe 22.1 also builds a frontend-base site (instructor dashboard, notifications) into the
+# image with the default names; frontend-base reads its runtime config from
+# /api/frontend_site_config/v1 (FRONTEND_SITE_CONFIG) before it sets up authentication.
+if "FRONTEND_SITE_CONFIG" in globals():
+    FRONTEND_SITE_CONFIG["accessTokenCookieName"] = JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"]
+    FRONTEND_SITE_CONFIG["languagePreferenceCookieName"] = LANGUAGE_COOKIE_NAME
+    FRONTEND_SITE_CONFIG["userInfoCookieName"] = EDXMKTG_USER_INFO_COOKIE_NAME
 {% endif %}""",
     ),
     priority=hooks.priorities.LOW,

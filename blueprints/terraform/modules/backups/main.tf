@@ -275,6 +275,12 @@ resource "kubernetes_cron_job_v1" "backup" {
                 name  = "HOME"
                 value = "/tmp"
               }
+              # The AWS CLI would start at us-east-1 and follow S3's redirect, its first request
+              # bypassing the VPC's S3 gateway endpoint.
+              env {
+                name  = "AWS_DEFAULT_REGION"
+                value = data.aws_region.current.region
+              }
 
               security_context {
                 allow_privilege_escalation = false

@@ -38,13 +38,24 @@ resource "random_password" "users" {
   special = false
 }
 
+# The passwords' own key: with the AWS-managed aws/ssm key, every role holding
+# AmazonSSMManagedInstanceCore (the bastion, the EKS nodes), which grants ssm:GetParameter on every
+# parameter, could read them, root's included. This key's policy leaves its use to IAM, and only
+# the MongoDB instance (and account administrators) are granted kms:Decrypt on it.
+resource "aws_kms_key" "passwords" {
+  description             = "MongoDB user passwords of ${var.name} in SSM"
+[% include "terraform/modules/_partials/kms-key.tf" %]
+}
+
+data "aws_caller_identity" "current" {}
+
 resource "aws_ssm_parameter" "password" {
-  #checkov:skip=CKV_AWS_337:The AWS-managed aws/ssm key suffices; the value is also in the Terraform state and the Kubernetes secret.
   for_each = local.users
 
   name        = "/${var.name}/mongodb/${each.key}-password"
   description = "Password of MongoDB's ${each.key} user on ${var.host}"
   type        = "SecureString"
+  key_id      = aws_kms_key.passwords.arn
   value       = random_password.users[each.key].result
 }
 
@@ -64,6 +75,12 @@ data "aws_iam_policy_document" "instance" {
     sid       = "ReadPasswords"
     actions   = ["ssm:GetParameter"]
     resources = [for parameter in aws_ssm_parameter.password : parameter.arn]
+  }
+
+  statement {
+    sid       = "DecryptPasswords"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.passwords.arn]
   }
 
   # The bootstrap finds its data volume by id (DescribeVolumes has no resource-level permissions).

@@ -58,6 +58,12 @@ variable "performance_insights_enabled" {
   description = "Performance Insights; RDS for MySQL refuses it on db.t2/t3/t4g micro and small."
   type        = bool
   default     = false
+
+  # An edit of the class alone in env.hcl must not turn into a failed CreateDBInstance.
+  validation {
+    condition     = !var.performance_insights_enabled || !can(regex("^db\\.t(2|3|4g)\\.(micro|small)$", var.instance_class))
+    error_message = "RDS for MySQL has no Performance Insights on db.t2/t3/t4g micro and small: set mysql_performance_insights = false in env.hcl, or choose a larger class."
+  }
 }
 
 variable "db_subnet_group_name" {
