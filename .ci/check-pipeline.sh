@@ -415,9 +415,18 @@ unset TUTOR_ROOT TUTOR_PLUGINS_ROOT
 if [ -x "$repo/scripts/tutor-build.sh" ]; then
   mkdir -p "$work/bin"
   printf '#!/bin/sh\necho "docker $*" >> "%s"\n' "$work/docker.log" > "$work/bin/docker"
-  # ECR answers with the tags of the newest image: an image and the build cache of its build.
+  # ECR answers a listing with the tags of the newest image (an image and the build cache of its
+  # build), and a look-up of one tag (`--image-ids`) as the real CLI does for a tag it lacks.
   tutor_version="$(tutor --version | awk '{print $NF}')"
-  printf '#!/bin/sh\nprintf "buildcache-%s-aaaaaaaaaaaa\\t%s-aaaaaaaaaaaa\\n"\n' "$tutor_version" "$tutor_version" > "$work/bin/aws"
+  cat > "$work/bin/aws" <<AWS
+#!/bin/sh
+case " \$* " in
+  *" --image-ids "*)
+    echo "An error occurred (ImageNotFoundException) when calling the DescribeImages operation: not found" >&2
+    exit 254 ;;
+esac
+printf 'buildcache-%s-aaaaaaaaaaaa\t%s-aaaaaaaaaaaa\n' "$tutor_version" "$tutor_version"
+AWS
   chmod +x "$work/bin/docker" "$work/bin/aws"
   copy="$work/build-repo"
   cp -R "$repo" "$copy"
