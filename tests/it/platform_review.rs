@@ -1173,3 +1173,115 @@ fn deploy_roles_administer_their_namespace_only() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Platform review 2, m1: statement ids
+
+/// IAM (User Guide, "IAM JSON policy elements: Sid"): a Sid has ASCII letters and digits only,
+/// otherwise MalformedPolicyDocument.
+fn valid_sid(sid: &str) -> bool {
+    !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A map of policy statements: an object whose values are objects with `actions` or
+/// `not_actions`. terraform-aws-iam v6.5.0 (modules/iam-role, iam-role-for-service-accounts,
+/// iam-user, iam-group main.tf: `sid = try(coalesce(statement.value.sid, statement.key))`) makes
+/// each key the statement's Sid, unless the statement sets `sid`.
+fn statement_map_keys(object: &hcl::Object<ObjectKey, Expression>) -> Vec<String> {
+    let statements = object.values().all(|value| match value {
+        Expression::Object(statement) => statement
+            .keys()
+            .any(|k| matches!(key(k).as_str(), "actions" | "not_actions")),
+        _ => false,
+    });
+    if object.is_empty() || !statements {
+        return vec![];
+    }
+    object
+        .iter()
+        .filter(|(_, value)| match value {
+            Expression::Object(statement) => !statement.keys().any(|k| key(k) == "sid"),
+            _ => true,
+        })
+        .map(|(k, _)| key(k))
+        .collect()
+}
+
+fn sids_in_expression(expression: &Expression, found: &mut Vec<String>) {
+    match expression {
+        Expression::Object(object) => {
+            found.extend(statement_map_keys(object));
+            for (k, value) in object {
+                if key(k) == "sid" {
+                    found.push(to_json(value).as_str().unwrap_or("").to_owned());
+                }
+                sids_in_expression(value, found);
+            }
+        }
+        Expression::Array(items) => items
+            .iter()
+            .for_each(|item| sids_in_expression(item, found)),
+        Expression::FuncCall(call) => call.args.iter().for_each(|a| sids_in_expression(a, found)),
+        Expression::Parenthesis(inner) => sids_in_expression(inner, found),
+        Expression::Conditional(conditional) => {
+            sids_in_expression(&conditional.true_expr, found);
+            sids_in_expression(&conditional.false_expr, found);
+        }
+        Expression::ForExpr(for_expr) => {
+            sids_in_expression(&for_expr.collection_expr, found);
+            sids_in_expression(&for_expr.value_expr, found);
+        }
+        _ => {}
+    }
+}
+
+fn sids_in_body(body: &Body, found: &mut Vec<String>) {
+    for attribute in body.attributes() {
+        if attribute.key.as_str() == "sid" {
+            // A literal, or the upstream module's own expression (skipped).
+            if let Value::String(sid) = to_json(&attribute.expr)
+                && !sid.contains("statement.")
+            {
+                found.push(sid);
+            }
+        }
+        sids_in_expression(&attribute.expr, found);
+    }
+    for block in body.blocks() {
+        sids_in_body(&block.body, found);
+    }
+}
+
+#[test]
+fn every_statement_id_is_letters_and_digits() {
+    // The keys the review found (modules/github-role before the fix) are seen as Sids.
+    let old = hcl::parse(
+        "locals {\n  ecr = { for k, s in { ecr_login = { actions = [\"ecr:GetAuthorizationToken\"] \
+         } } : k => s if true }\n}\n",
+    )
+    .unwrap();
+    let mut found = vec![];
+    sids_in_body(&old, &mut found);
+    assert_eq!(found, ["ecr_login"], "the walk finds a statement map key");
+    for (name, tree) in cases() {
+        let mut count = 0;
+        for (path, text) in tree {
+            if !(path.starts_with("terraform/")
+                && (path.ends_with(".tf") || path.ends_with(".hcl")))
+            {
+                continue;
+            }
+            let mut found = vec![];
+            sids_in_body(&hcl_body(name, path, text), &mut found);
+            count += found.len();
+            for sid in found {
+                assert!(
+                    valid_sid(&sid),
+                    "{name}: {path}: statement id `{sid}` is not letters and digits only \
+                     (IAM: MalformedPolicyDocument)"
+                );
+            }
+        }
+        assert!(count > 15, "{name}: only {count} statement ids seen");
+    }
+}

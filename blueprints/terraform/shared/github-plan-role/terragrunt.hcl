@@ -30,17 +30,17 @@ inputs = {
   }
   inline_permissions = {
     # S3-native state locking writes and removes `<key>.tflock` beside each state file.
-    state_lock = {
+    StateLock = {
       actions   = ["s3:PutObject", "s3:DeleteObject"]
       resources = ["arn:aws:s3:::${include.root.locals.global.state_bucket}/*.tflock"]
     }
     # The Karpenter unit reads a public ECR token to pull its chart.
-    ecr_public_token = {
+    EcrPublicToken = {
       actions   = ["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"]
       resources = ["*"]
     }
     # Refreshing a SecureString SSM parameter decrypts it (its value is in the state already).
-    ssm_decrypt = {
+    SsmDecrypt = {
       actions   = ["kms:Decrypt"]
       resources = ["*"]
       condition = [{
@@ -50,7 +50,7 @@ inputs = {
       }]
     }
     # A plan never needs the objects of the environments' buckets: database dumps, learner files.
-    no_data = {
+    NoData = {
       effect  = "Deny"
       actions = ["s3:GetObject", "s3:GetObjectVersion"]
       resources = [
