@@ -520,12 +520,8 @@ fn the_pull_request_role_reads_and_writes_only_its_lock_files() {
         let roles = github_roles(name, tree);
         let plan_role = roles
             .iter()
-            .find(|role| {
-                role.contexts
-                    .iter()
-                    .any(|context| context == "pull_request")
-            })
-            .unwrap_or_else(|| panic!("{name}: no role trusts pull_request"));
+            .find(|role| role.name_suffix == "-github-plan")
+            .unwrap_or_else(|| panic!("{name}: no plan role"));
         assert_eq!(
             plan_role.policies,
             vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()],
@@ -1283,5 +1279,81 @@ fn every_statement_id_is_letters_and_digits() {
             }
         }
         assert!(count > 15, "{name}: only {count} statement ids seen");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform review 2, M2 and B1: who may assume the plan role; where infrastructure jobs run
+
+/// The context of the OIDC subject GitHub gives a job of infrastructure.yml (GitHub docs, "OpenID
+/// Connect reference", example subject claims): its environment's when it has one, else the
+/// event's (`pull_request`), else the branch's (the dispatch jobs run on main only).
+fn job_context(job: &Value, environment: &Option<String>) -> String {
+    match environment {
+        Some(environment) => format!("environment:{environment}"),
+        None if job["if"].as_str().unwrap_or("").contains("'pull_request'") => {
+            "pull_request".to_owned()
+        }
+        None => "ref:refs/heads/main".to_owned(),
+    }
+}
+
+#[test]
+fn no_pull_request_reaches_the_state_without_a_reviewer() {
+    for (name, tree) in cases() {
+        let roles = github_roles(name, tree);
+        for role in &roles {
+            assert!(
+                !role
+                    .contexts
+                    .iter()
+                    .any(|context| context == "pull_request"),
+                "{name}: {} trusts any pull request: whoever can push a branch reads what the \
+                 role reads (the plan role: the state's passwords)",
+                role.unit
+            );
+        }
+        let plan_role = roles
+            .iter()
+            .find(|role| role.name_suffix == "-github-plan")
+            .unwrap_or_else(|| panic!("{name}: no plan role"));
+        assert_eq!(
+            plan_role.contexts,
+            ["environment:plan", "ref:refs/heads/main"],
+            "{name}: {}",
+            plan_role.unit
+        );
+        let path = ".github/workflows/infrastructure.yml";
+        let workflow = yaml(name, path, file(tree, name, path));
+        assert_eq!(
+            workflow["jobs"]["plan"]["environment"],
+            json!("plan"),
+            "{name}: {path}: the pull request plan runs outside the environment `plan`"
+        );
+        let jobs = role_jobs(&workflow);
+        assert!(jobs.len() >= 3, "{name}: {path}: {} jobs", jobs.len());
+        for (job_name, environment, role_name, job) in jobs {
+            let role = roles
+                .iter()
+                .find(|role| role_name.ends_with(&role.name_suffix))
+                .unwrap_or_else(|| panic!("{name}: job {job_name} assumes `{role_name}`"));
+            let context = job_context(&job, &environment);
+            assert!(
+                role.contexts.contains(&context),
+                "{name}: {path}: job {job_name} ({context}) cannot assume {role_name}, which \
+                 trusts {:?}",
+                role.contexts
+            );
+            // The EKS API is private: the environments' plans and applies need a runner in the VPC.
+            assert_eq!(
+                job["runs-on"],
+                json!("${{ vars.INFRA_RUNNER || vars.DEPLOY_RUNNER || 'ubuntu-latest' }}"),
+                "{name}: {path}: job {job_name} cannot run inside the VPC"
+            );
+        }
+        let readme = file(tree, name, "README.md");
+        for needed in ["`plan` and `infrastructure`", "`INFRA_RUNNER`"] {
+            assert!(readme.contains(needed), "{name}: README.md lacks {needed}");
+        }
     }
 }

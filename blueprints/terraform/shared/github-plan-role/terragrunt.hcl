@@ -1,5 +1,7 @@
-# Account-wide: the read-only role the infrastructure workflow assumes for terragrunt plan, in pull
-# requests and on main. ReadOnlyAccess, plus what a plan writes: the S3 lock files next to the state
+# Account-wide: the read-only role the infrastructure workflow assumes for terragrunt plan, on main
+# and for pull requests in the GitHub environment `plan`. It reads the state (database passwords),
+# SecureStrings and the cluster's Secrets, so it trusts no bare `pull_request` (anyone who can push
+# a branch could run their workflow with it): a pull request's plan waits for a reviewer of `plan`. ReadOnlyAccess, plus what a plan writes: the S3 lock files next to the state
 # (root.hcl: `use_lockfile`), never the state itself. It may read no database dump and no learner
 # file; it can change nothing else (no delete of any bucket, the backups one included).
 include "root" {
@@ -21,10 +23,10 @@ dependency "github_oidc" {
 
 inputs = {
   name              = "${include.root.locals.global.shared_prefix}-github-plan"
-  description       = "GitHub Actions runs terragrunt plan (read-only) for pull requests and main"
+  description       = "GitHub Actions runs terragrunt plan (read-only) on main and in the environment plan"
   oidc_provider_url = dependency.github_oidc.outputs.url
   github_repository = "${include.root.locals.global.github_organization}/${include.root.locals.global.github_repository}"
-  github_contexts   = ["pull_request", "ref:refs/heads/main"]
+  github_contexts   = ["environment:plan", "ref:refs/heads/main"]
   policies = {
     read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess"
   }
