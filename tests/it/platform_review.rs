@@ -854,10 +854,20 @@ fn standin(dir: &Path, command: &str, body: &str) {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// Runs the generated scripts/tutor-build.sh with tutor, aws and python stand-ins; `exists`
-/// says whether ECR has the tag. Returns (success, the commands run).
+/// What the `aws ecr describe-images` stand-in answers for the tag.
 #[cfg(unix)]
-fn run_build(tree: &Tree, exists: bool) -> (bool, String, String) {
+const IN_ECR: &str = "exit 0";
+#[cfg(unix)]
+const NOT_IN_ECR: &str = "echo 'An error occurred (ImageNotFoundException) when calling the \
+    DescribeImages operation: The image requested does not exist' >&2; exit 254";
+#[cfg(unix)]
+const ECR_THROTTLES: &str = "echo 'An error occurred (ThrottlingException) when calling the \
+    DescribeImages operation: Rate exceeded' >&2; exit 254";
+
+/// Runs the generated scripts/tutor-build.sh with tutor, aws and python stand-ins; `ecr` is what
+/// ECR answers about the tag. Returns (success, the commands run, outputs and stderr).
+#[cfg(unix)]
+fn run_build(tree: &Tree, ecr: &str) -> (bool, String, String) {
     let repo = tempfile::tempdir().unwrap();
     for path in [
         "scripts/tutor-build.sh",
@@ -883,10 +893,7 @@ fn run_build(tree: &Tree, exists: bool) -> (bool, String, String) {
     standin(
         &bin,
         "aws",
-        &format!(
-            "case \"$*\" in\n  *imageTag=22.0.3-abc*) exit {} ;;\n  *) exit 254 ;;\nesac",
-            if exists { 0 } else { 254 }
-        ),
+        &format!("case \"$*\" in\n  *imageTag=22.0.3-abc*) {ecr} ;;\n  *) {NOT_IN_ECR} ;;\nesac"),
     );
     let log = repo.path().join("log");
     let output = repo.path().join("output");
@@ -911,7 +918,7 @@ fn run_build(tree: &Tree, exists: bool) -> (bool, String, String) {
 #[test]
 fn a_rerun_of_the_build_pushes_nothing_when_the_tag_exists() {
     let (name, tree) = &cases()[0];
-    let (ok, commands, output) = run_build(tree, true);
+    let (ok, commands, output) = run_build(tree, IN_ECR);
     assert!(ok, "{name}: the re-run fails: {output}");
     assert!(
         !commands.contains("tutor images build"),
@@ -921,58 +928,129 @@ fn a_rerun_of_the_build_pushes_nothing_when_the_tag_exists() {
         output.contains("image=210987654321.dkr.ecr"),
         "{name}: {output}"
     );
-    let (ok, commands, output) = run_build(tree, false);
+    let (ok, commands, output) = run_build(tree, NOT_IN_ECR);
     assert!(ok, "{name}: a first build fails: {output}");
     assert!(
         commands.contains("tutor images build") && commands.contains("--cache-to="),
         "{name}: a new tag is not built and pushed:\n{commands}"
     );
+    // Platform review 2, m6: an ECR error is not "no such tag".
+    let (ok, commands, output) = run_build(tree, ECR_THROTTLES);
+    assert!(
+        !ok && !commands.contains("tutor images build"),
+        "{name}: a throttled look-up rebuilds the image:\n{commands}"
+    );
+    assert!(output.contains("ThrottlingException"), "{name}: {output}");
 }
 
 // ---------------------------------------------------------------------------------------------
-// M10: a change of what the image is built from deploys after its build
+// M10 and platform review 2 M1: each deploy takes the newest main with the image of its build inputs
 
-/// Runs the `changes` job's step of a deploy workflow on a push that changes `files`; returns
-/// its `image` output.
+/// A git repository with the rendered files the image tag and the deploy step read, and a stand-in
+/// `tutor` (version 22.0.3) and `aws` (ECR has the tags in `$PRESENT`; `$AWS_FAILS` makes every
+/// call fail with that error).
 #[cfg(unix)]
-fn image_changed(script: &str, files: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    standin(
-        &bin,
-        "git",
-        &format!(
-            "printf '%s\\n' {}",
-            files
-                .iter()
-                .map(|f| format!("'{f}'"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-    );
-    let output = dir.path().join("output");
-    let status = Command::new("bash")
-        .args(["-e", "-c", script])
-        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
-        .env("STANDIN_LOG", dir.path().join("log"))
-        .env("GITHUB_OUTPUT", &output)
-        .env("BEFORE", "1111111")
-        .env("AFTER", "2222222")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::fs::read_to_string(&output)
-        .unwrap()
-        .trim()
-        .strip_prefix("image=")
-        .unwrap()
-        .to_owned()
+struct Checkout {
+    dir: tempfile::TempDir,
+}
+
+#[cfg(unix)]
+impl Checkout {
+    fn new(tree: &Tree) -> Checkout {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in tree {
+            if path.starts_with("scripts/")
+                || path.starts_with("ci/")
+                || path.starts_with(".github/")
+            {
+                let target = dir.path().join(path);
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::write(&target, text).unwrap();
+                if path.ends_with(".sh") {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::Permissions::from_mode(0o755);
+                    std::fs::set_permissions(&target, mode).unwrap();
+                }
+            }
+        }
+        let bin = dir.path().join(".bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        standin(&bin, "tutor", "echo 'tutor, version 22.0.3'");
+        standin(
+            &bin,
+            "aws",
+            "if [ -n \"$AWS_FAILS\" ]; then echo \"$AWS_FAILS\" >&2; exit 254; fi\n\
+             for tag in $PRESENT; do case \"$*\" in *\"imageTag=$tag\"*) exit 0 ;; esac; done\n\
+             echo 'An error occurred (ImageNotFoundException) when calling the DescribeImages \
+             operation: The image requested does not exist' >&2; exit 254",
+        );
+        std::fs::write(dir.path().join(".gitignore"), ".bin/\nlog\noutput\n").unwrap();
+        let checkout = Checkout { dir };
+        checkout.git(&["init", "-q", "-b", "main"]);
+        checkout.commit("initial");
+        checkout
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    /// Changes `path` (appends a line) and commits; returns the commit.
+    fn change(&self, path: &str) -> String {
+        let target = self.dir.path().join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        let mut text = std::fs::read_to_string(&target).unwrap_or_default();
+        text.push_str("\n# changed\n");
+        std::fs::write(&target, text).unwrap();
+        self.commit(path)
+    }
+
+    fn commit(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Runs `script` (a step's `run`) in the checkout; returns (success, its outputs, stderr).
+    fn run(&self, script: &str, env: &[(&str, &str)]) -> (bool, String, String) {
+        let output = self.dir.path().join("output");
+        let _ = std::fs::remove_file(&output);
+        let result = Command::new("bash")
+            .args(["-e", "-c", script])
+            .current_dir(self.dir.path())
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", self.dir.path().join(".bin").display()),
+            )
+            .env("STANDIN_LOG", self.dir.path().join("log"))
+            .env("GITHUB_OUTPUT", &output)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            result.status.success(),
+            std::fs::read_to_string(&output).unwrap_or_default(),
+            String::from_utf8_lossy(&result.stdout).into_owned()
+                + &String::from_utf8_lossy(&result.stderr),
+        )
+    }
+}
+
+#[cfg(unix)]
+fn tag_of(commit: &str) -> String {
+    format!("22.0.3-{}", &commit[..12])
 }
 
 #[cfg(unix)]
 #[test]
-fn a_deploy_of_a_build_input_change_waits_for_its_build() {
+fn every_deploy_runs_the_newest_main_on_the_image_of_its_build_inputs() {
     for (name, tree) in cases() {
         let build = yaml(
             name,
@@ -983,12 +1061,17 @@ fn a_deploy_of_a_build_input_change_waits_for_its_build() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|path| path.as_str().unwrap().to_owned())
+            .map(|path| path.as_str().unwrap().replace("**", "a/file.txt"))
             .collect();
-        let samples: Vec<String> = build_paths
-            .iter()
-            .map(|path| path.replace("**", "a/file.txt"))
-            .collect();
+        let checkout_depth = &build["jobs"]["image"]["steps"][0]["with"]["fetch-depth"];
+        assert_eq!(
+            checkout_depth,
+            &json!(0),
+            "{name}: build.yml: a shallow clone"
+        );
+        // The shell runs (git commits) take time: once per example, in its first environment
+        // (every deploy workflow has the same step).
+        let mut simulated = !name.ends_with(".yml");
         for (environment, production) in environments(name, tree) {
             let path = format!(".github/workflows/deploy-{environment}.yml");
             let workflow = yaml(name, &path, file(tree, name, &path));
@@ -998,48 +1081,134 @@ fn a_deploy_of_a_build_input_change_waits_for_its_build() {
                     on["push"].is_null() && on["workflow_run"].is_null(),
                     "{name}: {path}"
                 );
-                continue;
+            } else {
+                assert_eq!(on["workflow_run"]["workflows"], json!(["build"]), "{name}");
+            }
+            assert_eq!(workflow["concurrency"]["cancel-in-progress"], json!(false));
+            assert_eq!(
+                workflow["concurrency"]["group"],
+                json!(format!("deploy-{environment}"))
+            );
+            let deploy = &workflow["jobs"]["deploy"];
+            let steps = deploy["steps"].as_array().unwrap();
+            let checkout = &steps[0]["with"];
+            assert_eq!(checkout["fetch-depth"], json!(0), "{name}: {path}");
+            if !production {
+                // Whatever commit started it, an automatic deploy checks out the newest main.
+                assert_eq!(
+                    checkout["ref"],
+                    json!(
+                        "${{ github.event_name == 'workflow_dispatch' && github.sha || 'main' }}"
+                    ),
+                    "{name}: {path}"
+                );
+            }
+            let choose = steps
+                .iter()
+                .find(|step| step["id"] == json!("image"))
+                .unwrap_or_else(|| panic!("{name}: {path}: no step `image`"));
+            let script = choose["run"].as_str().unwrap();
+            for step in steps
+                .iter()
+                .skip_while(|step| step["id"] != json!("image"))
+                .skip(1)
+            {
+                if step["name"] != json!("Remove the rendered configuration") {
+                    assert_eq!(
+                        step["if"],
+                        json!("steps.image.outputs.deploy == 'true'"),
+                        "{name}: {path}: step {} runs when nothing is to be deployed",
+                        step["name"]
+                    );
+                }
             }
             assert_eq!(
-                on["workflow_run"]["workflows"],
-                json!(["build"]),
+                steps
+                    .iter()
+                    .find(|step| step["name"] == json!("Deploy"))
+                    .unwrap()["env"]["IMAGE_TAG"],
+                json!("${{ steps.image.outputs.tag }}")
+            );
+
+            if simulated {
+                continue;
+            }
+            simulated = true;
+            let repo = Checkout::new(tree);
+            let base = repo.git(&["rev-parse", "HEAD"]);
+            let config = format!("ci/tutor-deploy/environments/{environment}/config.yml");
+            // The review's sequence: A changes what the image is built from, B only configuration.
+            let a = repo.change("ci/tutor-requirements.txt");
+            let b = repo.change(&config);
+            assert_ne!(a, b);
+            let push = [("EVENT", "push"), ("PRESENT", "")];
+            let present_base = tag_of(&base);
+            // B's push while A's build runs: nothing is deployed (not B's Tutor on the old image).
+            let (ok, outputs, log) = repo.run(
+                script,
+                &[
+                    ("EVENT", "push"),
+                    ("PRESENT", &present_base),
+                    ("IMAGE_TAG", ""),
+                ],
+            );
+            assert!(ok, "{name}: {path}: {log}");
+            assert!(
+                outputs.contains("deploy=false") && log.contains("::notice::"),
+                "{name}: {path}: B deploys before A's image exists: {outputs}"
+            );
+            // A's build done: the deploy (on B, the newest main) takes A's image.
+            let both = format!("{} {}", present_base, tag_of(&a));
+            let (ok, outputs, log) = repo.run(
+                script,
+                &[
+                    ("EVENT", "workflow_run"),
+                    ("PRESENT", &both),
+                    ("IMAGE_TAG", ""),
+                ],
+            );
+            assert!(ok, "{name}: {path}: {log}");
+            assert_eq!(
+                outputs,
+                format!("tag={}\ndeploy=true\n", tag_of(&a)),
                 "{name}: {path}"
             );
-            for deploy_path in on["push"]["paths"].as_array().unwrap() {
-                assert!(
-                    !build_paths.contains(&deploy_path.as_str().unwrap().to_owned()),
-                    "{name}: {path}: a push to {deploy_path} deploys before the build"
-                );
-            }
-            let deploy = &workflow["jobs"]["deploy"];
-            assert_eq!(deploy["needs"], json!(["changes"]), "{name}: {path}");
-            let condition = deploy["if"].as_str().unwrap();
-            assert!(
-                condition.contains("needs.changes.outputs.image == 'false'")
-                    && condition.contains("workflow_run.conclusion == 'success'"),
-                "{name}: {path}: {condition}"
+            // Any other ECR error fails the deploy rather than skipping it.
+            let (ok, _, log) = repo.run(
+                script,
+                &[
+                    ("EVENT", "push"),
+                    ("PRESENT", &both),
+                    ("IMAGE_TAG", ""),
+                    ("AWS_FAILS", "An error occurred (AccessDeniedException)"),
+                ],
             );
-            let script = workflow["jobs"]["changes"]["steps"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find_map(|step| step["run"].as_str())
-                .unwrap();
-            for sample in &samples {
-                assert_eq!(
-                    image_changed(script, &["README.md", sample]),
-                    "true",
-                    "{name}: {path}: a push changing {sample} deploys before its build"
+            assert!(!ok, "{name}: {path}: an ECR error skips the deploy: {log}");
+            // A manual run deploys the tag asked for.
+            let (ok, outputs, _) = repo.run(
+                script,
+                &[("EVENT", "workflow_dispatch"), ("IMAGE_TAG", "22.0.3-abc")],
+            );
+            assert!(
+                ok && outputs.contains("tag=22.0.3-abc\ndeploy=true"),
+                "{name}"
+            );
+            // Every path of the build's trigger moves the image tag; configuration does not.
+            for sample in &build_paths {
+                let commit = repo.change(sample);
+                let (ok, outputs, log) = repo.run(script, &push);
+                assert!(ok, "{name}: {log}");
+                assert!(
+                    outputs.contains("deploy=false"),
+                    "{name}: {path}: a change of {sample} deploys before its build: {outputs}"
                 );
+                let tag = repo.run("scripts/tutor-build.sh --print-tag", &[]).2;
+                assert_eq!(tag.trim(), tag_of(&commit), "{name}: {sample}");
+                repo.change(&config);
+                let tag = repo.run("scripts/tutor-build.sh --print-tag", &[]).2;
+                assert_eq!(tag.trim(), tag_of(&commit), "{name}: {sample}");
             }
-            let config = format!("ci/tutor-deploy/environments/{environment}/config.yml");
-            assert_eq!(image_changed(script, &[&config]), "false", "{name}: {path}");
-            // The deploy after a build deploys the tag that build pushed.
-            let text = file(tree, name, &path);
-            assert!(text.contains("${BUILT_SHA:0:12}"), "{name}: {path}");
         }
-        let script = file(tree, name, "scripts/tutor-build.sh");
-        assert!(script.contains("rev-parse --short=12 HEAD"), "{name}");
     }
 }
 
