@@ -691,8 +691,10 @@ struct Image {
 
 /// ECR's evaluation (Amazon ECR User Guide, "Lifecycle policy evaluation rules"): rules in
 /// priority order; an image whose tags match a rule's selection is never expired by a rule of a
-/// lower priority; `imageCountMoreThan` keeps the newest N of the images a rule selects. Images
-/// are given oldest first. Returns the indexes expired.
+/// lower priority, which still "identifies them as if they haven't been expired" (counts them);
+/// `imageCountMoreThan` keeps the newest N of the images a rule selects; a list of prefixes or
+/// patterns selects an image only if each matches one of its tags. Images are given oldest
+/// first. Returns the indexes expired.
 fn expired(rules: &[Value], images: &[Image], keep_images: i64) -> BTreeSet<usize> {
     let mut rules: Vec<&Value> = rules.iter().collect();
     rules.sort_by_key(|rule| rule["rulePriority"].as_i64().unwrap());
@@ -726,7 +728,7 @@ fn expired(rules: &[Value], images: &[Image], keep_images: i64) -> BTreeSet<usiz
             other => panic!("tagStatus {other}"),
         };
         let selected: Vec<usize> = (0..images.len())
-            .filter(|index| !claimed.contains(index) && selects(&images[*index]))
+            .filter(|index| selects(&images[*index]))
             .collect();
         assert_eq!(
             selection["countType"].as_str(),
@@ -740,7 +742,7 @@ fn expired(rules: &[Value], images: &[Image], keep_images: i64) -> BTreeSet<usiz
         };
         let count = selected.len() as i64;
         for (rank, index) in selected.iter().rev().enumerate() {
-            if (rank as i64) >= keep && count > keep {
+            if (rank as i64) >= keep && count > keep && !claimed.contains(index) {
                 expired.insert(*index);
             }
         }
@@ -822,6 +824,30 @@ fn ecr_never_expires_what_production_runs() {
             gone.len() > 600,
             "{name}: old builds and caches never expire ({} expired)",
             gone.len()
+        );
+        // Platform review 2, m7: keep_images builds are kept, the caches not counted among them.
+        let kept_builds = |gone: &BTreeSet<usize>| {
+            (1..images.len())
+                .filter(|index| {
+                    images[*index].tags.iter().any(|tag| tag.starts_with("22."))
+                        && !gone.contains(index)
+                })
+                .count() as i64
+        };
+        let star = vec![json!({
+            "rulePriority": 3,
+            "selection": {"tagStatus": "tagged", "tagPatternList": ["*"],
+                          "countType": "imageCountMoreThan", "countNumber": "var.keep_images"}
+        })];
+        let before: Vec<Value> = rules[..2].iter().cloned().chain(star).collect();
+        assert!(
+            kept_builds(&expired(&before, &images, keep)) < keep,
+            "the simulation sees the `*` rule count the caches"
+        );
+        assert_eq!(
+            kept_builds(&gone),
+            keep,
+            "{name}: the caches count among the newest {keep} builds"
         );
         // Production's deploy marks what it runs with the tag the policy keeps, and may.
         for (environment, production) in environments(name, tree) {
