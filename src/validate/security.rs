@@ -9,6 +9,8 @@
 //!   encryption, AUTH or encryption at rest.
 //! - [`Rule::DatabaseFromCidr`]: a database or cache port open to a CIDR instead of to security
 //!   groups.
+//! - [`Rule::StatementId`]: a policy statement id (a literal `sid`, or the key of a map of
+//!   statements, which terraform-aws-modules/iam makes the Sid) with other than letters and digits.
 //!
 //! Values are followed where they are written out: a module's `var.x` is read from the `inputs`
 //! of each unit whose source is that module, and `for` expressions over such lists are expanded.
@@ -31,6 +33,7 @@ pub(crate) enum Rule {
     CdnWholeBucket,
     CacheEncryption,
     DatabaseFromCidr,
+    StatementId,
 }
 
 /// The check as the table runs it: every finding of every rule.
@@ -45,6 +48,7 @@ pub(crate) fn check(parsed: &Parsed, units: &[Unit]) -> Vec<Finding> {
 pub(crate) fn rule_findings(parsed: &Parsed, units: &[Unit]) -> Vec<(Rule, Finding)> {
     let mut found = Vec::new();
     for (path, file) in &parsed.files {
+        statement_ids(path, file.text, &file.body, &mut found);
         if !path.ends_with(".tf") {
             continue;
         }
@@ -813,6 +817,105 @@ fn json_field<'o>(object: &'o Object, name: &str) -> Option<&'o Expression> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Statement ids: IAM refuses a Sid with anything but ASCII letters and digits
+// (MalformedPolicyDocument).
+
+const SID_HELP: &str = "use letters and digits only (CamelCase, e.g. `StateLock`): terraform-aws-modules/iam (iam-role, iam-user, iam-group, iam-role-for-service-accounts) makes each key of a map of statements the statement's `sid`";
+
+fn valid_sid(sid: &str) -> bool {
+    !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Every literal `sid` and every key of a map of statements (an object whose values are objects
+/// with `actions` or `not_actions`, and no `sid` of their own) in a file, in .tf and .hcl alike.
+fn statement_ids(path: &str, text: &str, body: &Body, found: &mut Vec<(Rule, Finding)>) {
+    for attribute in body.attributes() {
+        if attribute.key.as_str() == "sid"
+            && let Some(sid) = literal(&attribute.value)
+            && !valid_sid(&sid)
+        {
+            found.push(sid_finding(path, text, start(&attribute.value), &sid));
+        }
+        expression_ids(path, text, &attribute.value, found);
+    }
+    for block in body.blocks() {
+        statement_ids(path, text, &block.body, found);
+    }
+}
+
+fn expression_ids(
+    path: &str,
+    text: &str,
+    expression: &Expression,
+    found: &mut Vec<(Rule, Finding)>,
+) {
+    match expression {
+        Expression::Object(object) => {
+            let is_statement = |value: &Expression| match value {
+                Expression::Object(statement) => {
+                    field(statement, "actions").is_some()
+                        || field(statement, "not_actions").is_some()
+                }
+                _ => false,
+            };
+            let statements =
+                !object.is_empty() && object.iter().all(|(_, value)| is_statement(value.expr()));
+            for (key, value) in object.iter() {
+                let name = key_name(key);
+                let own_sid =
+                    matches!(value.expr(), Expression::Object(o) if field(o, "sid").is_some());
+                if statements && !own_sid {
+                    let name = name.clone().unwrap_or_default();
+                    if !valid_sid(&name) {
+                        found.push(sid_finding(path, text, start(key), &name));
+                    }
+                }
+                if name.as_deref() == Some("sid")
+                    && let Some(sid) = literal(value.expr())
+                    && !valid_sid(&sid)
+                {
+                    found.push(sid_finding(path, text, start(value.expr()), &sid));
+                }
+                expression_ids(path, text, value.expr(), found);
+            }
+        }
+        Expression::Array(array) => {
+            for element in array.iter() {
+                expression_ids(path, text, element, found);
+            }
+        }
+        Expression::FuncCall(call) => {
+            for argument in call.args.iter() {
+                expression_ids(path, text, argument, found);
+            }
+        }
+        Expression::Parenthesis(inner) => expression_ids(path, text, inner.inner(), found),
+        Expression::Conditional(conditional) => {
+            expression_ids(path, text, &conditional.true_expr, found);
+            expression_ids(path, text, &conditional.false_expr, found);
+        }
+        Expression::ForExpr(for_expr) => {
+            expression_ids(path, text, &for_expr.intro.collection_expr, found);
+            expression_ids(path, text, &for_expr.value_expr, found);
+        }
+        _ => {}
+    }
+}
+
+fn sid_finding(path: &str, text: &str, offset: usize, sid: &str) -> (Rule, Finding) {
+    (
+        Rule::StatementId,
+        Finding::error(
+            CheckKind::Security,
+            path,
+            format!("statement id `{sid}` has other than letters and digits: IAM refuses the policy (MalformedPolicyDocument)"),
+        )
+        .at_offset(text, offset)
+        .help(SID_HELP),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
 // M3: CloudFront reading the whole bucket.
 
 const M3_HELP: &str = "grant `s3:GetObject` on the prefixes Open edX serves publicly (for example `${bucket_arn}/static/*`, `${bucket_arn}/media/*`) and keep the rest private";
@@ -1242,6 +1345,47 @@ mod tests {
     /// The fixture with a module `terraform/modules/<dir>/main.tf` holding `main`.
     fn with_module(dir: &str, main: &str) -> BTreeMap<String, Vec<u8>> {
         fixture::with(&format!("terraform/modules/{dir}/main.tf"), main)
+    }
+
+    #[test]
+    fn a_statement_id_with_other_than_letters_and_digits_is_named_where_written() {
+        let main = r#"module "role" {
+  source = "terraform-aws-modules/iam/aws//modules/iam-role"
+  inline_policy_permissions = {
+    StateLock = { actions = ["s3:PutObject"], resources = ["*"] }
+    state_lock = { actions = ["s3:PutObject"], resources = ["*"] }
+    Mine = { sid = "Fine", actions = ["s3:GetObject"], resources = ["*"] }
+  }
+  policies = { read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess" }
+}
+
+locals {
+  statements = { for k, v in { ecr-login = { not_actions = ["iam:*"] } } : k => v if true }
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid     = "No data"
+    actions = ["s3:GetObject"]
+  }
+  statement {
+    sid     = "NoData2"
+    actions = ["s3:GetObject"]
+  }
+}
+"#;
+        let found: Vec<String> = lines(&with_module("roles", main))
+            .into_iter()
+            .filter(|line| line.starts_with("StatementId"))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "StatementId terraform/modules/roles/main.tf:5: statement id `state_lock` has other than letters and digits: IAM refuses the policy (MalformedPolicyDocument)",
+                "StatementId terraform/modules/roles/main.tf:12: statement id `ecr-login` has other than letters and digits: IAM refuses the policy (MalformedPolicyDocument)",
+                "StatementId terraform/modules/roles/main.tf:17: statement id `No data` has other than letters and digits: IAM refuses the policy (MalformedPolicyDocument)",
+            ]
+        );
     }
 
     #[test]

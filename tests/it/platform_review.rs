@@ -520,12 +520,8 @@ fn the_pull_request_role_reads_and_writes_only_its_lock_files() {
         let roles = github_roles(name, tree);
         let plan_role = roles
             .iter()
-            .find(|role| {
-                role.contexts
-                    .iter()
-                    .any(|context| context == "pull_request")
-            })
-            .unwrap_or_else(|| panic!("{name}: no role trusts pull_request"));
+            .find(|role| role.name_suffix == "-github-plan")
+            .unwrap_or_else(|| panic!("{name}: no plan role"));
         assert_eq!(
             plan_role.policies,
             vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned()],
@@ -695,8 +691,10 @@ struct Image {
 
 /// ECR's evaluation (Amazon ECR User Guide, "Lifecycle policy evaluation rules"): rules in
 /// priority order; an image whose tags match a rule's selection is never expired by a rule of a
-/// lower priority; `imageCountMoreThan` keeps the newest N of the images a rule selects. Images
-/// are given oldest first. Returns the indexes expired.
+/// lower priority, which still "identifies them as if they haven't been expired" (counts them);
+/// `imageCountMoreThan` keeps the newest N of the images a rule selects; a list of prefixes or
+/// patterns selects an image only if each matches one of its tags. Images are given oldest
+/// first. Returns the indexes expired.
 fn expired(rules: &[Value], images: &[Image], keep_images: i64) -> BTreeSet<usize> {
     let mut rules: Vec<&Value> = rules.iter().collect();
     rules.sort_by_key(|rule| rule["rulePriority"].as_i64().unwrap());
@@ -730,7 +728,7 @@ fn expired(rules: &[Value], images: &[Image], keep_images: i64) -> BTreeSet<usiz
             other => panic!("tagStatus {other}"),
         };
         let selected: Vec<usize> = (0..images.len())
-            .filter(|index| !claimed.contains(index) && selects(&images[*index]))
+            .filter(|index| selects(&images[*index]))
             .collect();
         assert_eq!(
             selection["countType"].as_str(),
@@ -744,7 +742,7 @@ fn expired(rules: &[Value], images: &[Image], keep_images: i64) -> BTreeSet<usiz
         };
         let count = selected.len() as i64;
         for (rank, index) in selected.iter().rev().enumerate() {
-            if (rank as i64) >= keep && count > keep {
+            if (rank as i64) >= keep && count > keep && !claimed.contains(index) {
                 expired.insert(*index);
             }
         }
@@ -827,6 +825,30 @@ fn ecr_never_expires_what_production_runs() {
             "{name}: old builds and caches never expire ({} expired)",
             gone.len()
         );
+        // Platform review 2, m7: keep_images builds are kept, the caches not counted among them.
+        let kept_builds = |gone: &BTreeSet<usize>| {
+            (1..images.len())
+                .filter(|index| {
+                    images[*index].tags.iter().any(|tag| tag.starts_with("22."))
+                        && !gone.contains(index)
+                })
+                .count() as i64
+        };
+        let star = vec![json!({
+            "rulePriority": 3,
+            "selection": {"tagStatus": "tagged", "tagPatternList": ["*"],
+                          "countType": "imageCountMoreThan", "countNumber": "var.keep_images"}
+        })];
+        let before: Vec<Value> = rules[..2].iter().cloned().chain(star).collect();
+        assert!(
+            kept_builds(&expired(&before, &images, keep)) < keep,
+            "the simulation sees the `*` rule count the caches"
+        );
+        assert_eq!(
+            kept_builds(&gone),
+            keep,
+            "{name}: the caches count among the newest {keep} builds"
+        );
         // Production's deploy marks what it runs with the tag the policy keeps, and may.
         for (environment, production) in environments(name, tree) {
             let path = format!(".github/workflows/deploy-{environment}.yml");
@@ -858,10 +880,20 @@ fn standin(dir: &Path, command: &str, body: &str) {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// Runs the generated scripts/tutor-build.sh with tutor, aws and python stand-ins; `exists`
-/// says whether ECR has the tag. Returns (success, the commands run).
+/// What the `aws ecr describe-images` stand-in answers for the tag.
 #[cfg(unix)]
-fn run_build(tree: &Tree, exists: bool) -> (bool, String, String) {
+const IN_ECR: &str = "exit 0";
+#[cfg(unix)]
+const NOT_IN_ECR: &str = "echo 'An error occurred (ImageNotFoundException) when calling the \
+    DescribeImages operation: The image requested does not exist' >&2; exit 254";
+#[cfg(unix)]
+const ECR_THROTTLES: &str = "echo 'An error occurred (ThrottlingException) when calling the \
+    DescribeImages operation: Rate exceeded' >&2; exit 254";
+
+/// Runs the generated scripts/tutor-build.sh with tutor, aws and python stand-ins; `ecr` is what
+/// ECR answers about the tag. Returns (success, the commands run, outputs and stderr).
+#[cfg(unix)]
+fn run_build(tree: &Tree, ecr: &str) -> (bool, String, String) {
     let repo = tempfile::tempdir().unwrap();
     for path in [
         "scripts/tutor-build.sh",
@@ -887,10 +919,7 @@ fn run_build(tree: &Tree, exists: bool) -> (bool, String, String) {
     standin(
         &bin,
         "aws",
-        &format!(
-            "case \"$*\" in\n  *imageTag=22.0.3-abc*) exit {} ;;\n  *) exit 254 ;;\nesac",
-            if exists { 0 } else { 254 }
-        ),
+        &format!("case \"$*\" in\n  *imageTag=22.0.3-abc*) {ecr} ;;\n  *) {NOT_IN_ECR} ;;\nesac"),
     );
     let log = repo.path().join("log");
     let output = repo.path().join("output");
@@ -915,7 +944,7 @@ fn run_build(tree: &Tree, exists: bool) -> (bool, String, String) {
 #[test]
 fn a_rerun_of_the_build_pushes_nothing_when_the_tag_exists() {
     let (name, tree) = &cases()[0];
-    let (ok, commands, output) = run_build(tree, true);
+    let (ok, commands, output) = run_build(tree, IN_ECR);
     assert!(ok, "{name}: the re-run fails: {output}");
     assert!(
         !commands.contains("tutor images build"),
@@ -925,58 +954,129 @@ fn a_rerun_of_the_build_pushes_nothing_when_the_tag_exists() {
         output.contains("image=210987654321.dkr.ecr"),
         "{name}: {output}"
     );
-    let (ok, commands, output) = run_build(tree, false);
+    let (ok, commands, output) = run_build(tree, NOT_IN_ECR);
     assert!(ok, "{name}: a first build fails: {output}");
     assert!(
         commands.contains("tutor images build") && commands.contains("--cache-to="),
         "{name}: a new tag is not built and pushed:\n{commands}"
     );
+    // Platform review 2, m6: an ECR error is not "no such tag".
+    let (ok, commands, output) = run_build(tree, ECR_THROTTLES);
+    assert!(
+        !ok && !commands.contains("tutor images build"),
+        "{name}: a throttled look-up rebuilds the image:\n{commands}"
+    );
+    assert!(output.contains("ThrottlingException"), "{name}: {output}");
 }
 
 // ---------------------------------------------------------------------------------------------
-// M10: a change of what the image is built from deploys after its build
+// M10 and platform review 2 M1: each deploy takes the newest main with the image of its build inputs
 
-/// Runs the `changes` job's step of a deploy workflow on a push that changes `files`; returns
-/// its `image` output.
+/// A git repository with the rendered files the image tag and the deploy step read, and a stand-in
+/// `tutor` (version 22.0.3) and `aws` (ECR has the tags in `$PRESENT`; `$AWS_FAILS` makes every
+/// call fail with that error).
 #[cfg(unix)]
-fn image_changed(script: &str, files: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    standin(
-        &bin,
-        "git",
-        &format!(
-            "printf '%s\\n' {}",
-            files
-                .iter()
-                .map(|f| format!("'{f}'"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-    );
-    let output = dir.path().join("output");
-    let status = Command::new("bash")
-        .args(["-e", "-c", script])
-        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
-        .env("STANDIN_LOG", dir.path().join("log"))
-        .env("GITHUB_OUTPUT", &output)
-        .env("BEFORE", "1111111")
-        .env("AFTER", "2222222")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::fs::read_to_string(&output)
-        .unwrap()
-        .trim()
-        .strip_prefix("image=")
-        .unwrap()
-        .to_owned()
+struct Checkout {
+    dir: tempfile::TempDir,
+}
+
+#[cfg(unix)]
+impl Checkout {
+    fn new(tree: &Tree) -> Checkout {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in tree {
+            if path.starts_with("scripts/")
+                || path.starts_with("ci/")
+                || path.starts_with(".github/")
+            {
+                let target = dir.path().join(path);
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::write(&target, text).unwrap();
+                if path.ends_with(".sh") {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::Permissions::from_mode(0o755);
+                    std::fs::set_permissions(&target, mode).unwrap();
+                }
+            }
+        }
+        let bin = dir.path().join(".bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        standin(&bin, "tutor", "echo 'tutor, version 22.0.3'");
+        standin(
+            &bin,
+            "aws",
+            "if [ -n \"$AWS_FAILS\" ]; then echo \"$AWS_FAILS\" >&2; exit 254; fi\n\
+             for tag in $PRESENT; do case \"$*\" in *\"imageTag=$tag\"*) exit 0 ;; esac; done\n\
+             echo 'An error occurred (ImageNotFoundException) when calling the DescribeImages \
+             operation: The image requested does not exist' >&2; exit 254",
+        );
+        std::fs::write(dir.path().join(".gitignore"), ".bin/\nlog\noutput\n").unwrap();
+        let checkout = Checkout { dir };
+        checkout.git(&["init", "-q", "-b", "main"]);
+        checkout.commit("initial");
+        checkout
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    /// Changes `path` (appends a line) and commits; returns the commit.
+    fn change(&self, path: &str) -> String {
+        let target = self.dir.path().join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        let mut text = std::fs::read_to_string(&target).unwrap_or_default();
+        text.push_str("\n# changed\n");
+        std::fs::write(&target, text).unwrap();
+        self.commit(path)
+    }
+
+    fn commit(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Runs `script` (a step's `run`) in the checkout; returns (success, its outputs, stderr).
+    fn run(&self, script: &str, env: &[(&str, &str)]) -> (bool, String, String) {
+        let output = self.dir.path().join("output");
+        let _ = std::fs::remove_file(&output);
+        let result = Command::new("bash")
+            .args(["-e", "-c", script])
+            .current_dir(self.dir.path())
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", self.dir.path().join(".bin").display()),
+            )
+            .env("STANDIN_LOG", self.dir.path().join("log"))
+            .env("GITHUB_OUTPUT", &output)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            result.status.success(),
+            std::fs::read_to_string(&output).unwrap_or_default(),
+            String::from_utf8_lossy(&result.stdout).into_owned()
+                + &String::from_utf8_lossy(&result.stderr),
+        )
+    }
+}
+
+#[cfg(unix)]
+fn tag_of(commit: &str) -> String {
+    format!("22.0.3-{}", &commit[..12])
 }
 
 #[cfg(unix)]
 #[test]
-fn a_deploy_of_a_build_input_change_waits_for_its_build() {
+fn every_deploy_runs_the_newest_main_on_the_image_of_its_build_inputs() {
     for (name, tree) in cases() {
         let build = yaml(
             name,
@@ -987,12 +1087,17 @@ fn a_deploy_of_a_build_input_change_waits_for_its_build() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|path| path.as_str().unwrap().to_owned())
+            .map(|path| path.as_str().unwrap().replace("**", "a/file.txt"))
             .collect();
-        let samples: Vec<String> = build_paths
-            .iter()
-            .map(|path| path.replace("**", "a/file.txt"))
-            .collect();
+        let checkout_depth = &build["jobs"]["image"]["steps"][0]["with"]["fetch-depth"];
+        assert_eq!(
+            checkout_depth,
+            &json!(0),
+            "{name}: build.yml: a shallow clone"
+        );
+        // The shell runs (git commits) take time: once per example, in its first environment
+        // (every deploy workflow has the same step).
+        let mut simulated = !name.ends_with(".yml");
         for (environment, production) in environments(name, tree) {
             let path = format!(".github/workflows/deploy-{environment}.yml");
             let workflow = yaml(name, &path, file(tree, name, &path));
@@ -1002,48 +1107,134 @@ fn a_deploy_of_a_build_input_change_waits_for_its_build() {
                     on["push"].is_null() && on["workflow_run"].is_null(),
                     "{name}: {path}"
                 );
-                continue;
+            } else {
+                assert_eq!(on["workflow_run"]["workflows"], json!(["build"]), "{name}");
+            }
+            assert_eq!(workflow["concurrency"]["cancel-in-progress"], json!(false));
+            assert_eq!(
+                workflow["concurrency"]["group"],
+                json!(format!("deploy-{environment}"))
+            );
+            let deploy = &workflow["jobs"]["deploy"];
+            let steps = deploy["steps"].as_array().unwrap();
+            let checkout = &steps[0]["with"];
+            assert_eq!(checkout["fetch-depth"], json!(0), "{name}: {path}");
+            if !production {
+                // Whatever commit started it, an automatic deploy checks out the newest main.
+                assert_eq!(
+                    checkout["ref"],
+                    json!(
+                        "${{ github.event_name == 'workflow_dispatch' && github.sha || 'main' }}"
+                    ),
+                    "{name}: {path}"
+                );
+            }
+            let choose = steps
+                .iter()
+                .find(|step| step["id"] == json!("image"))
+                .unwrap_or_else(|| panic!("{name}: {path}: no step `image`"));
+            let script = choose["run"].as_str().unwrap();
+            for step in steps
+                .iter()
+                .skip_while(|step| step["id"] != json!("image"))
+                .skip(1)
+            {
+                if step["name"] != json!("Remove the rendered configuration") {
+                    assert_eq!(
+                        step["if"],
+                        json!("steps.image.outputs.deploy == 'true'"),
+                        "{name}: {path}: step {} runs when nothing is to be deployed",
+                        step["name"]
+                    );
+                }
             }
             assert_eq!(
-                on["workflow_run"]["workflows"],
-                json!(["build"]),
+                steps
+                    .iter()
+                    .find(|step| step["name"] == json!("Deploy"))
+                    .unwrap()["env"]["IMAGE_TAG"],
+                json!("${{ steps.image.outputs.tag }}")
+            );
+
+            if simulated {
+                continue;
+            }
+            simulated = true;
+            let repo = Checkout::new(tree);
+            let base = repo.git(&["rev-parse", "HEAD"]);
+            let config = format!("ci/tutor-deploy/environments/{environment}/config.yml");
+            // The review's sequence: A changes what the image is built from, B only configuration.
+            let a = repo.change("ci/tutor-requirements.txt");
+            let b = repo.change(&config);
+            assert_ne!(a, b);
+            let push = [("EVENT", "push"), ("PRESENT", "")];
+            let present_base = tag_of(&base);
+            // B's push while A's build runs: nothing is deployed (not B's Tutor on the old image).
+            let (ok, outputs, log) = repo.run(
+                script,
+                &[
+                    ("EVENT", "push"),
+                    ("PRESENT", &present_base),
+                    ("IMAGE_TAG", ""),
+                ],
+            );
+            assert!(ok, "{name}: {path}: {log}");
+            assert!(
+                outputs.contains("deploy=false") && log.contains("::notice::"),
+                "{name}: {path}: B deploys before A's image exists: {outputs}"
+            );
+            // A's build done: the deploy (on B, the newest main) takes A's image.
+            let both = format!("{} {}", present_base, tag_of(&a));
+            let (ok, outputs, log) = repo.run(
+                script,
+                &[
+                    ("EVENT", "workflow_run"),
+                    ("PRESENT", &both),
+                    ("IMAGE_TAG", ""),
+                ],
+            );
+            assert!(ok, "{name}: {path}: {log}");
+            assert_eq!(
+                outputs,
+                format!("tag={}\ndeploy=true\n", tag_of(&a)),
                 "{name}: {path}"
             );
-            for deploy_path in on["push"]["paths"].as_array().unwrap() {
-                assert!(
-                    !build_paths.contains(&deploy_path.as_str().unwrap().to_owned()),
-                    "{name}: {path}: a push to {deploy_path} deploys before the build"
-                );
-            }
-            let deploy = &workflow["jobs"]["deploy"];
-            assert_eq!(deploy["needs"], json!(["changes"]), "{name}: {path}");
-            let condition = deploy["if"].as_str().unwrap();
-            assert!(
-                condition.contains("needs.changes.outputs.image == 'false'")
-                    && condition.contains("workflow_run.conclusion == 'success'"),
-                "{name}: {path}: {condition}"
+            // Any other ECR error fails the deploy rather than skipping it.
+            let (ok, _, log) = repo.run(
+                script,
+                &[
+                    ("EVENT", "push"),
+                    ("PRESENT", &both),
+                    ("IMAGE_TAG", ""),
+                    ("AWS_FAILS", "An error occurred (AccessDeniedException)"),
+                ],
             );
-            let script = workflow["jobs"]["changes"]["steps"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find_map(|step| step["run"].as_str())
-                .unwrap();
-            for sample in &samples {
-                assert_eq!(
-                    image_changed(script, &["README.md", sample]),
-                    "true",
-                    "{name}: {path}: a push changing {sample} deploys before its build"
+            assert!(!ok, "{name}: {path}: an ECR error skips the deploy: {log}");
+            // A manual run deploys the tag asked for.
+            let (ok, outputs, _) = repo.run(
+                script,
+                &[("EVENT", "workflow_dispatch"), ("IMAGE_TAG", "22.0.3-abc")],
+            );
+            assert!(
+                ok && outputs.contains("tag=22.0.3-abc\ndeploy=true"),
+                "{name}"
+            );
+            // Every path of the build's trigger moves the image tag; configuration does not.
+            for sample in &build_paths {
+                let commit = repo.change(sample);
+                let (ok, outputs, log) = repo.run(script, &push);
+                assert!(ok, "{name}: {log}");
+                assert!(
+                    outputs.contains("deploy=false"),
+                    "{name}: {path}: a change of {sample} deploys before its build: {outputs}"
                 );
+                let tag = repo.run("scripts/tutor-build.sh --print-tag", &[]).2;
+                assert_eq!(tag.trim(), tag_of(&commit), "{name}: {sample}");
+                repo.change(&config);
+                let tag = repo.run("scripts/tutor-build.sh --print-tag", &[]).2;
+                assert_eq!(tag.trim(), tag_of(&commit), "{name}: {sample}");
             }
-            let config = format!("ci/tutor-deploy/environments/{environment}/config.yml");
-            assert_eq!(image_changed(script, &[&config]), "false", "{name}: {path}");
-            // The deploy after a build deploys the tag that build pushed.
-            let text = file(tree, name, &path);
-            assert!(text.contains("${BUILT_SHA:0:12}"), "{name}: {path}");
         }
-        let script = file(tree, name, "scripts/tutor-build.sh");
-        assert!(script.contains("rev-parse --short=12 HEAD"), "{name}");
     }
 }
 
@@ -1171,5 +1362,193 @@ fn deploy_roles_administer_their_namespace_only() {
             unit.contains("namespaces") && unit.contains("[local.env.namespace]"),
             "{name}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform review 2, m1: statement ids
+
+/// IAM (User Guide, "IAM JSON policy elements: Sid"): a Sid has ASCII letters and digits only,
+/// otherwise MalformedPolicyDocument.
+fn valid_sid(sid: &str) -> bool {
+    !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A map of policy statements: an object whose values are objects with `actions` or
+/// `not_actions`. terraform-aws-iam v6.5.0 (modules/iam-role, iam-role-for-service-accounts,
+/// iam-user, iam-group main.tf: `sid = try(coalesce(statement.value.sid, statement.key))`) makes
+/// each key the statement's Sid, unless the statement sets `sid`.
+fn statement_map_keys(object: &hcl::Object<ObjectKey, Expression>) -> Vec<String> {
+    let statements = object.values().all(|value| match value {
+        Expression::Object(statement) => statement
+            .keys()
+            .any(|k| matches!(key(k).as_str(), "actions" | "not_actions")),
+        _ => false,
+    });
+    if object.is_empty() || !statements {
+        return vec![];
+    }
+    object
+        .iter()
+        .filter(|(_, value)| match value {
+            Expression::Object(statement) => !statement.keys().any(|k| key(k) == "sid"),
+            _ => true,
+        })
+        .map(|(k, _)| key(k))
+        .collect()
+}
+
+fn sids_in_expression(expression: &Expression, found: &mut Vec<String>) {
+    match expression {
+        Expression::Object(object) => {
+            found.extend(statement_map_keys(object));
+            for (k, value) in object {
+                if key(k) == "sid" {
+                    found.push(to_json(value).as_str().unwrap_or("").to_owned());
+                }
+                sids_in_expression(value, found);
+            }
+        }
+        Expression::Array(items) => items
+            .iter()
+            .for_each(|item| sids_in_expression(item, found)),
+        Expression::FuncCall(call) => call.args.iter().for_each(|a| sids_in_expression(a, found)),
+        Expression::Parenthesis(inner) => sids_in_expression(inner, found),
+        Expression::Conditional(conditional) => {
+            sids_in_expression(&conditional.true_expr, found);
+            sids_in_expression(&conditional.false_expr, found);
+        }
+        Expression::ForExpr(for_expr) => {
+            sids_in_expression(&for_expr.collection_expr, found);
+            sids_in_expression(&for_expr.value_expr, found);
+        }
+        _ => {}
+    }
+}
+
+fn sids_in_body(body: &Body, found: &mut Vec<String>) {
+    for attribute in body.attributes() {
+        if attribute.key.as_str() == "sid" {
+            // A literal, or the upstream module's own expression (skipped).
+            if let Value::String(sid) = to_json(&attribute.expr)
+                && !sid.contains("statement.")
+            {
+                found.push(sid);
+            }
+        }
+        sids_in_expression(&attribute.expr, found);
+    }
+    for block in body.blocks() {
+        sids_in_body(&block.body, found);
+    }
+}
+
+#[test]
+fn every_statement_id_is_letters_and_digits() {
+    // The keys the review found (modules/github-role before the fix) are seen as Sids.
+    let old = hcl::parse(
+        "locals {\n  ecr = { for k, s in { ecr_login = { actions = [\"ecr:GetAuthorizationToken\"] \
+         } } : k => s if true }\n}\n",
+    )
+    .unwrap();
+    let mut found = vec![];
+    sids_in_body(&old, &mut found);
+    assert_eq!(found, ["ecr_login"], "the walk finds a statement map key");
+    for (name, tree) in cases() {
+        let mut count = 0;
+        for (path, text) in tree {
+            if !(path.starts_with("terraform/")
+                && (path.ends_with(".tf") || path.ends_with(".hcl")))
+            {
+                continue;
+            }
+            let mut found = vec![];
+            sids_in_body(&hcl_body(name, path, text), &mut found);
+            count += found.len();
+            for sid in found {
+                assert!(
+                    valid_sid(&sid),
+                    "{name}: {path}: statement id `{sid}` is not letters and digits only \
+                     (IAM: MalformedPolicyDocument)"
+                );
+            }
+        }
+        assert!(count > 15, "{name}: only {count} statement ids seen");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform review 2, M2 and B1: who may assume the plan role; where infrastructure jobs run
+
+/// The context of the OIDC subject GitHub gives a job of infrastructure.yml (GitHub docs, "OpenID
+/// Connect reference", example subject claims): its environment's when it has one, else the
+/// event's (`pull_request`), else the branch's (the dispatch jobs run on main only).
+fn job_context(job: &Value, environment: &Option<String>) -> String {
+    match environment {
+        Some(environment) => format!("environment:{environment}"),
+        None if job["if"].as_str().unwrap_or("").contains("'pull_request'") => {
+            "pull_request".to_owned()
+        }
+        None => "ref:refs/heads/main".to_owned(),
+    }
+}
+
+#[test]
+fn no_pull_request_reaches_the_state_without_a_reviewer() {
+    for (name, tree) in cases() {
+        let roles = github_roles(name, tree);
+        for role in &roles {
+            assert!(
+                !role
+                    .contexts
+                    .iter()
+                    .any(|context| context == "pull_request"),
+                "{name}: {} trusts any pull request: whoever can push a branch reads what the \
+                 role reads (the plan role: the state's passwords)",
+                role.unit
+            );
+        }
+        let plan_role = roles
+            .iter()
+            .find(|role| role.name_suffix == "-github-plan")
+            .unwrap_or_else(|| panic!("{name}: no plan role"));
+        assert_eq!(
+            plan_role.contexts,
+            ["environment:plan", "ref:refs/heads/main"],
+            "{name}: {}",
+            plan_role.unit
+        );
+        let path = ".github/workflows/infrastructure.yml";
+        let workflow = yaml(name, path, file(tree, name, path));
+        assert_eq!(
+            workflow["jobs"]["plan"]["environment"],
+            json!("plan"),
+            "{name}: {path}: the pull request plan runs outside the environment `plan`"
+        );
+        let jobs = role_jobs(&workflow);
+        assert!(jobs.len() >= 3, "{name}: {path}: {} jobs", jobs.len());
+        for (job_name, environment, role_name, job) in jobs {
+            let role = roles
+                .iter()
+                .find(|role| role_name.ends_with(&role.name_suffix))
+                .unwrap_or_else(|| panic!("{name}: job {job_name} assumes `{role_name}`"));
+            let context = job_context(&job, &environment);
+            assert!(
+                role.contexts.contains(&context),
+                "{name}: {path}: job {job_name} ({context}) cannot assume {role_name}, which \
+                 trusts {:?}",
+                role.contexts
+            );
+            // The EKS API is private: the environments' plans and applies need a runner in the VPC.
+            assert_eq!(
+                job["runs-on"],
+                json!("${{ vars.INFRA_RUNNER || vars.DEPLOY_RUNNER || 'ubuntu-latest' }}"),
+                "{name}: {path}: job {job_name} cannot run inside the VPC"
+            );
+        }
+        let readme = file(tree, name, "README.md");
+        for needed in ["`plan` and `infrastructure`", "`INFRA_RUNNER`"] {
+            assert!(readme.contains(needed), "{name}: README.md lacks {needed}");
+        }
     }
 }

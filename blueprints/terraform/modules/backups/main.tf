@@ -108,7 +108,7 @@ module "role" {
   description     = "Backup CronJobs of ${var.name}: write dumps to ${var.bucket_name}"
 
   trust_policy_permissions = {
-    pod_identity = {
+    PodIdentity = {
       actions = ["sts:AssumeRole", "sts:TagSession"]
       principals = [{
         type        = "Service"
@@ -119,7 +119,7 @@ module "role" {
 
   create_inline_policy = true
   inline_policy_permissions = {
-    write_dumps = {
+    WriteDumps = {
       actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
       resources = ["${module.bucket.s3_bucket_arn}/*"]
     }

@@ -33,7 +33,8 @@ resource "aws_ecr_lifecycle_policy" "this" {
   # Nothing an environment may run expires: an image tagged `deployed-*` (production's deploy
   # marks what it runs) matches rule 1 and so can never be expired by a later rule; non-production
   # environments follow main and run one of the newest images. Untagged images are the platform
-  # and attestation manifests of tagged image indexes: no rule touches them.
+  # and attestation manifests of tagged image indexes: no rule touches them. Tags that start with
+  # neither `deployed-`, `buildcache-` nor a digit (pushed by hand) never expire.
   policy = jsonencode({
     rules = [
       {
@@ -62,19 +63,25 @@ resource "aws_ecr_lifecycle_policy" "this" {
           type = "expire"
         }
       },
+      # The builds, `<tutor version>-<commit>`. A rule counts the images of earlier rules among
+      # the newest N ("as if they haven't been expired"), so a `*` rule would count the build
+      # caches too and keep half as many builds; a list of prefixes selects only images that
+      # match all of them, hence one rule per first digit of the Tutor version.
+[% for digit in range(1, 10) %]
       {
-        rulePriority = 3
-        description  = "Keep the newest ${var.keep_images} other tagged images"
+        rulePriority = [[ digit + 2 ]]
+        description  = "Keep the newest ${var.keep_images} builds of a Tutor version [[ digit ]]*"
         selection = {
-          tagStatus      = "tagged"
-          tagPatternList = ["*"]
-          countType      = "imageCountMoreThan"
-          countNumber    = var.keep_images
+          tagStatus     = "tagged"
+          tagPrefixList = ["[[ digit ]]"]
+          countType     = "imageCountMoreThan"
+          countNumber   = var.keep_images
         }
         action = {
           type = "expire"
         }
       },
+[% endfor %]
     ]
   })
 }

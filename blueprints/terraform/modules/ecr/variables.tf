@@ -4,7 +4,7 @@ variable "repository_names" {
 }
 
 variable "keep_images" {
-  description = "Images kept per repository besides those production ran (`deployed-*`) and the build caches; older ones expire."
+  description = "Builds (`<tutor version>-<commit>`) kept per repository besides those production ran (`deployed-*`); older ones expire."
   type        = number
   default     = 50
 }

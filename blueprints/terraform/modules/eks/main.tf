@@ -193,7 +193,7 @@ module "ebs_csi_role" {
   description     = "EBS CSI driver of the ${var.name} EKS cluster"
 
   trust_policy_permissions = {
-    pod_identity = {
+    PodIdentity = {
       actions = ["sts:AssumeRole", "sts:TagSession"]
       principals = [{
         type        = "Service"

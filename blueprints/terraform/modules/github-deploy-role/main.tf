@@ -31,23 +31,23 @@ module "role" {
 
   create_inline_policy = true
   inline_policy_permissions = {
-    eks = {
+    EksDescribeCluster = {
       actions   = ["eks:DescribeCluster"]
       resources = [var.cluster_arn]
     }
-    ecr_read = {
+    EcrRead = {
       actions   = ["ecr:DescribeImages", "ecr:DescribeRepositories"]
       resources = var.ecr_repository_arns
     }
     # Production's deploy adds a `deployed-<environment>-<tag>` tag to the images it runs, which
     # the lifecycle policy never expires: it reads a manifest and puts it under the new tag (the
     # repositories' tags are immutable, so no existing tag can be moved).
-    ecr_mark = {
+    EcrMark = {
       actions   = var.mark_deployed_images ? ["ecr:BatchGetImage", "ecr:PutImage"] : ["ecr:BatchGetImage"]
       resources = var.ecr_repository_arns
     }
     # The repositories' KMS key, as for the build role's push.
-    ecr_kms = {
+    EcrKms = {
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [var.ecr_kms_key_arn]
     }

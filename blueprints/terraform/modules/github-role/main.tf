@@ -11,11 +11,11 @@ locals {
 
   # Only for a role given ECR repositories (the build role).
   ecr_permissions = { for key, statement in {
-    ecr_login = {
+    EcrLogin = {
       actions   = ["ecr:GetAuthorizationToken"]
       resources = ["*"]
     }
-    ecr_push = {
+    EcrPush = {
       actions = [
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
@@ -29,7 +29,7 @@ locals {
       ]
       resources = var.ecr_repository_arns
     }
-    ecr_kms = {
+    EcrKms = {
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = compact([var.ecr_kms_key_arn])
     }

@@ -35,7 +35,7 @@ variable "policies" {
 }
 
 variable "inline_permissions" {
-  description = "Statements of the role's inline policy besides the ECR ones, by a key of your choice."
+  description = "Statements of the role's inline policy besides the ECR ones, by statement id (the key is the Sid: letters and digits only, e.g. StateLock)."
   type = map(object({
     effect    = optional(string, "Allow")
     actions   = list(string)
@@ -47,6 +47,13 @@ variable "inline_permissions" {
     })))
   }))
   default = {}
+
+  # terraform-aws-iam's iam-role uses each key as the statement's Sid; IAM refuses a policy
+  # whose Sid has anything but ASCII letters and digits (MalformedPolicyDocument).
+  validation {
+    condition     = alltrue([for key in keys(var.inline_permissions) : can(regex("^[0-9A-Za-z]+$", key))])
+    error_message = "Each key of inline_permissions becomes a statement Sid, which IAM allows only letters and digits in (e.g. StateLock, not state_lock)."
+  }
 }
 
 variable "ecr_repository_arns" {

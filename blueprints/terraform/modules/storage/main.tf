@@ -142,7 +142,7 @@ module "openedx_role" {
   description     = "Open edX pods of ${var.namespace}: read and write ${var.bucket_name}"
 
   trust_policy_permissions = {
-    pod_identity = {
+    PodIdentity = {
       actions = ["sts:AssumeRole", "sts:TagSession"]
       principals = [{
         type        = "Service"
@@ -153,11 +153,11 @@ module "openedx_role" {
 
   create_inline_policy = true
   inline_policy_permissions = {
-    list_bucket = {
+    ListBucket = {
       actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
       resources = [module.bucket.s3_bucket_arn]
     }
-    read_write_objects = {
+    ReadWriteObjects = {
       actions = [
         "s3:GetObject",
         "s3:PutObject",
