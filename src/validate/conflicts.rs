@@ -22,13 +22,20 @@ pub(crate) fn check(tree: &Tree) -> Vec<Finding> {
 /// The line numbers (from 1) where a conflict block opens: a `<<<<<<<` line followed by a
 /// `=======` line and then a `>>>>>>>` line.
 pub fn conflict_lines(text: &str) -> Vec<usize> {
-    let marker = |line: &str, sign: &str| line == sign || line.starts_with(&format!("{sign} "));
+    // A marker line is the sign alone or the sign, a space and a label.
+    let marker = |line: &str, sign: &str| {
+        line.strip_prefix(sign)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    };
     let mut found = Vec::new();
+    if !text.contains("<<<<<<<") {
+        return found;
+    }
     let mut open: Option<(usize, bool)> = None;
     for (index, line) in text.lines().enumerate() {
         if marker(line, "<<<<<<<") {
             open = Some((index + 1, false));
-        } else if line == "=======" || line.starts_with("======= ") {
+        } else if marker(line, "=======") {
             if let Some((start, _)) = open {
                 open = Some((start, true));
             }

@@ -32,13 +32,42 @@ pub(crate) struct Parsed<'a> {
 }
 
 impl<'a> Parsed<'a> {
+    /// Parses every HCL file once. Parsing is the largest part of a check, so the files are
+    /// parsed on every processor, in slices of the (sorted) list; results keep the list's order.
     pub(crate) fn parse(tree: &Tree<'a>) -> Parsed<'a> {
+        let sources: Vec<(&'a str, &'a str)> = tree
+            .paths()
+            .filter(|path| is_hcl(path))
+            .filter_map(|path| Some((path, tree.text(path)?)))
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 8);
+        let slice = sources.len().div_ceil(threads).max(1);
+        let parse_slice = |slice: &[(&'a str, &'a str)]| {
+            slice
+                .iter()
+                .map(|&(path, text)| (path, text, super::syntax::parse_hcl(text)))
+                .collect::<Vec<_>>()
+        };
+        let results: Vec<_> = std::thread::scope(|scope| {
+            let running: Vec<_> = sources
+                .chunks(slice)
+                .map(|chunk| scope.spawn(move || parse_slice(chunk)))
+                .collect();
+            running
+                .into_iter()
+                // As if parsed here: a panic of the parser goes on to the caller.
+                .flat_map(|thread| {
+                    thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
         let mut parsed = Parsed::default();
-        for path in tree.paths().filter(|path| is_hcl(path)) {
-            let Some(text) = tree.text(path) else {
-                continue;
-            };
-            match super::syntax::parse_hcl(text) {
+        for (path, text, result) in results {
+            match result {
                 Ok(body) => {
                     parsed.files.insert(path, HclFile { text, body });
                 }
