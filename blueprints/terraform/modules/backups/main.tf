@@ -107,15 +107,7 @@ module "role" {
   use_name_prefix = false
   description     = "Backup CronJobs of ${var.name}: write dumps to ${var.bucket_name}"
 
-  trust_policy_permissions = {
-    PodIdentity = {
-      actions = ["sts:AssumeRole", "sts:TagSession"]
-      principals = [{
-        type        = "Service"
-        identifiers = ["pods.eks.amazonaws.com"]
-      }]
-    }
-  }
+[% include "terraform/modules/_partials/pod-identity-trust.tf" %]
 
   create_inline_policy = true
   inline_policy_permissions = {

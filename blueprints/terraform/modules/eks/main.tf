@@ -192,15 +192,7 @@ module "ebs_csi_role" {
   use_name_prefix = false
   description     = "EBS CSI driver of the ${var.name} EKS cluster"
 
-  trust_policy_permissions = {
-    PodIdentity = {
-      actions = ["sts:AssumeRole", "sts:TagSession"]
-      principals = [{
-        type        = "Service"
-        identifiers = ["pods.eks.amazonaws.com"]
-      }]
-    }
-  }
+[% include "terraform/modules/_partials/pod-identity-trust.tf" %]
 
   policies = {
     ebs_csi = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"

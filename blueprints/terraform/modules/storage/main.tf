@@ -141,15 +141,7 @@ module "openedx_role" {
   use_name_prefix = false
   description     = "Open edX pods of ${var.namespace}: read and write ${var.bucket_name}"
 
-  trust_policy_permissions = {
-    PodIdentity = {
-      actions = ["sts:AssumeRole", "sts:TagSession"]
-      principals = [{
-        type        = "Service"
-        identifiers = ["pods.eks.amazonaws.com"]
-      }]
-    }
-  }
+[% include "terraform/modules/_partials/pod-identity-trust.tf" %]
 
   create_inline_policy = true
   inline_policy_permissions = {
