@@ -618,3 +618,38 @@ fn production_follows_the_answer_whatever_the_name() {
     );
     assert!(deploy_qa.contains("\n  workflow_run:\n"), "{deploy_qa}");
 }
+
+/// yamllint (`.ci/yamllint.yml`) allows 160 characters a line. CI lints the examples only, so a
+/// line that grows with the answers (a repository name written twice, say) passes there and fails
+/// the user's own lint: render the longest names the answers allow, and measure every line.
+#[test]
+fn yaml_lines_stay_within_yamllint_for_the_longest_names() {
+    // 27 + 1 + 7 + 1 + 4 characters: the 40 that the resource prefix allows.
+    let answers = "platform_name: abcdefghijklmnopqrstuvwxyza\nplatform_region: emeanor\n\
+        root_domain: a-rather-long-school-name.example\naws_region: ap-southeast-2\n\
+        aws_account_id: \"123456789012\"\ngithub_organization: an-organization-with-a-long-name\n\
+        github_repository: a-repository-with-a-long-name-too\nenvironments:\n\
+        \x20 - name: prod\n  - name: stag\n";
+    let tree = common::render(answers);
+    let config = read(".ci/yamllint.yml");
+    assert!(
+        config.contains("max: 160"),
+        "the limit moved: update this test"
+    );
+    let mut long = Vec::new();
+    for (path, text) in &tree {
+        if path.starts_with("terraform/") || !(path.ends_with(".yml") || path.ends_with(".yaml")) {
+            continue;
+        }
+        for (index, line) in text.lines().enumerate() {
+            if line.chars().count() > 160 {
+                long.push(format!(
+                    "{path}:{}: {} characters",
+                    index + 1,
+                    line.chars().count()
+                ));
+            }
+        }
+    }
+    assert!(long.is_empty(), "{long:#?}");
+}
