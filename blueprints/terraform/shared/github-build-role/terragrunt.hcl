@@ -1,20 +1,5 @@
 # Account-wide: the role the build workflow assumes to push images to ECR.
-include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
-}
-
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//github-role"
-}
-
-dependency "github_oidc" {
-  config_path = "../github-oidc"
-  mock_outputs = {
-    url = "https://token.actions.githubusercontent.com"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/shared/_github-role.hcl" %]
 
 dependency "ecr" {
   config_path = "../ecr"

@@ -2,22 +2,7 @@
 # admin, so only jobs in the GitHub environment `infrastructure` may assume it: protect that
 # environment (required reviewers, deployment branch `main`) and let no other job use it. Plans of
 # pull requests use the read-only role of shared/github-plan-role instead.
-include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
-}
-
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//github-role"
-}
-
-dependency "github_oidc" {
-  config_path = "../github-oidc"
-  mock_outputs = {
-    url = "https://token.actions.githubusercontent.com"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/shared/_github-role.hcl" %]
 
 inputs = {
   name              = "${include.root.locals.global.shared_prefix}-github-infrastructure"

@@ -1,25 +1,11 @@
 # Account-wide: the read-only role the infrastructure workflow assumes for terragrunt plan, on main
 # and for pull requests in the GitHub environment `plan`. It reads the state (database passwords),
 # SecureStrings and the cluster's Secrets, so it trusts no bare `pull_request` (anyone who can push
-# a branch could run their workflow with it): a pull request's plan waits for a reviewer of `plan`. ReadOnlyAccess, plus what a plan writes: the S3 lock files next to the state
+# a branch could run their workflow with it): a pull request's plan waits for a reviewer of `plan`.
+# ReadOnlyAccess, plus what a plan writes: the S3 lock files next to the state
 # (root.hcl: `use_lockfile`), never the state itself. It may read no database dump and no learner
 # file; it can change nothing else (no delete of any bucket, the backups one included).
-include "root" {
-  path   = find_in_parent_folders("root.hcl")
-  expose = true
-}
-
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//github-role"
-}
-
-dependency "github_oidc" {
-  config_path = "../github-oidc"
-  mock_outputs = {
-    url = "https://token.actions.githubusercontent.com"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
+[% include "terraform/shared/_github-role.hcl" %]
 
 inputs = {
   name              = "${include.root.locals.global.shared_prefix}-github-plan"
