@@ -287,3 +287,25 @@ pub fn stdout(assert: &Assert) -> String {
 pub fn json(assert: &Assert) -> serde_json::Value {
     serde_json::from_slice(&assert.get_output().stdout).expect("stdout is JSON")
 }
+
+/// The attribute `name` of an HCL body (the tests' one way to read a rendered `.tf` or `.hcl`).
+pub fn hcl_attribute<'a>(body: &'a hcl::Body, name: &str) -> Option<&'a hcl::Expression> {
+    body.attributes()
+        .find(|attribute| attribute.key.as_str() == name)
+        .map(|attribute| &attribute.expr)
+}
+
+/// The body of the block `kind "labels[0]" "labels[1]"` of an HCL body, e.g.
+/// `("resource", ["aws_kms_key", "passwords"])`.
+pub fn hcl_block<'a>(body: &'a hcl::Body, kind: &str, labels: &[&str]) -> Option<&'a hcl::Body> {
+    body.blocks()
+        .find(|block| {
+            block.identifier.as_str() == kind
+                && block
+                    .labels
+                    .iter()
+                    .map(|label| label.as_str())
+                    .eq(labels.iter().copied())
+        })
+        .map(|block| &block.body)
+}

@@ -4,7 +4,7 @@
 //! the generated tree so that it cannot come back.
 
 use crate::common::{self, Tree};
-use hcl::{Block, Body, Expression};
+use hcl::{Body, Expression};
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,36 +68,19 @@ fn parse(tree: &Tree, path: &str) -> Body {
     hcl::parse(file(tree, path)).unwrap_or_else(|error| panic!("`{path}`: {error}"))
 }
 
-/// The block `identifier "labels[0]" "labels[1]"` of `body`.
-fn block<'a>(body: &'a Body, path: &str, identifier: &str, labels: &[&str]) -> &'a Block {
-    body.blocks()
-        .find(|block| {
-            block.identifier.as_str() == identifier
-                && block
-                    .labels
-                    .iter()
-                    .map(|label| label.as_str())
-                    .eq(labels.iter().copied())
-        })
+/// The body of the block `identifier "labels[0]" "labels[1]"` of `body`.
+fn block<'a>(body: &'a Body, path: &str, identifier: &str, labels: &[&str]) -> &'a Body {
+    common::hcl_block(body, identifier, labels)
         .unwrap_or_else(|| panic!("`{path}` has no `{identifier} {labels:?}`"))
 }
 
 fn has_block(body: &Body, identifier: &str, labels: &[&str]) -> bool {
-    body.blocks().any(|block| {
-        block.identifier.as_str() == identifier
-            && block
-                .labels
-                .iter()
-                .map(|label| label.as_str())
-                .eq(labels.iter().copied())
-    })
+    common::hcl_block(body, identifier, labels).is_some()
 }
 
 /// An attribute's expression as HCL text, e.g. `var.performance_insights_enabled`.
 fn attribute(body: &Body, name: &str) -> Option<String> {
-    body.attributes()
-        .find(|attribute| attribute.key.as_str() == name)
-        .map(|attribute| expression(&attribute.expr))
+    common::hcl_attribute(body, name).map(expression)
 }
 
 fn expression(expr: &Expression) -> String {
@@ -118,7 +101,7 @@ fn env_setting(tree: &Tree, environment: &str, name: &str) -> String {
     let path = format!("terraform/environments/{environment}/env.hcl");
     let body = parse(tree, &path);
     let locals = block(&body, &path, "locals", &[]);
-    required(&locals.body, &path, name)
+    required(locals, &path, name)
 }
 
 #[test]
@@ -147,7 +130,7 @@ fn performance_insights_is_on_only_where_rds_for_mysql_supports_it() {
         let body = parse(&tree, path);
         let rds = block(&body, path, "module", &["rds"]);
         assert_eq!(
-            required(&rds.body, path, "performance_insights_enabled"),
+            required(rds, path, "performance_insights_enabled"),
             "var.performance_insights_enabled"
         );
         assert!(
@@ -183,15 +166,11 @@ fn database_security_groups_admit_only_the_node_and_bastion_groups() {
                 &["bastion_security_group_id"],
             );
             if module == "redis" {
-                let redis = block(&parse(tree, &path), &path, "module", &["redis"])
-                    .body
-                    .clone();
+                let redis = block(&parse(tree, &path), &path, "module", &["redis"]).clone();
                 let rules = required(&redis, &path, "security_group_rules");
                 assert!(rules.contains("referenced_security_group_id"), "{rules}");
             } else {
-                let sg = block(&parse(tree, &path), &path, "module", &["security_group"])
-                    .body
-                    .clone();
+                let sg = block(&parse(tree, &path), &path, "module", &["security_group"]).clone();
                 let rules = required(&sg, &path, "ingress_with_source_security_group_id");
                 assert!(rules.contains("source_security_group_id"), "{rules}");
                 assert!(attribute(&sg, "ingress_with_cidr_blocks").is_none());
@@ -222,9 +201,7 @@ fn database_security_groups_admit_only_the_node_and_bastion_groups() {
         }
         if shape.bastion {
             let path = "terraform/modules/bastion/outputs.tf";
-            let output = block(&parse(tree, path), path, "output", &["security_group_id"])
-                .body
-                .clone();
+            let output = block(&parse(tree, path), path, "output", &["security_group_id"]).clone();
             assert_eq!(
                 required(&output, path, "value"),
                 "aws_security_group.bastion.id"
@@ -239,7 +216,7 @@ fn the_cache_requires_tls_and_an_auth_token() {
     let tree = &rendered()[0].1;
     let path = "terraform/modules/redis/main.tf";
     let body = parse(tree, path);
-    let redis = &block(&body, path, "module", &["redis"]).body;
+    let redis = &block(&body, path, "module", &["redis"]);
     assert_eq!(required(redis, path, "transit_encryption_enabled"), "true");
     assert_eq!(
         required(redis, path, "transit_encryption_mode"),
@@ -251,7 +228,7 @@ fn the_cache_requires_tls_and_an_auth_token() {
         "random_password.auth_token.result"
     );
     assert!(!file(tree, path).contains("checkov:skip=CKV_AWS_30"));
-    let token = &block(&body, path, "resource", &["random_password", "auth_token"]).body;
+    let token = &block(&body, path, "resource", &["random_password", "auth_token"]);
     let length: u32 = required(token, path, "length").parse().unwrap();
     // ElastiCache: 16 to 128 printable characters, few specials allowed: none are used.
     assert!((16..=128).contains(&length), "{length}");
@@ -259,12 +236,12 @@ fn the_cache_requires_tls_and_an_auth_token() {
 
     let outputs = "terraform/modules/redis/outputs.tf";
     let body = parse(tree, outputs);
-    let auth = &block(&body, outputs, "output", &["auth_token"]).body;
+    let auth = &block(&body, outputs, "output", &["auth_token"]);
     assert_eq!(required(auth, outputs, "sensitive"), "true");
-    let tls = &block(&body, outputs, "output", &["tls_enabled"]).body;
+    let tls = &block(&body, outputs, "output", &["tls_enabled"]);
     assert_eq!(required(tls, outputs, "value"), "true");
     // TLS verifies the name the certificate carries: the endpoint, not our CNAME.
-    let host = &block(&body, outputs, "output", &["host"]).body;
+    let host = &block(&body, outputs, "output", &["host"]);
     assert_eq!(
         required(host, outputs, "value"),
         "module.redis.replication_group_primary_endpoint_address"
@@ -278,14 +255,14 @@ fn the_documentdb_final_snapshot_name_is_new_for_each_cluster() {
     for (shape, tree) in rendered().iter().filter(|(s, _)| s.mongodb == "documentdb") {
         let path = "terraform/modules/documentdb/main.tf";
         let body = parse(tree, path);
-        let cluster = &block(&body, path, "resource", &["aws_docdb_cluster", "this"]).body;
+        let cluster = &block(&body, path, "resource", &["aws_docdb_cluster", "this"]);
         let name = required(cluster, path, "final_snapshot_identifier");
         assert!(
             name.contains("random_id.final_snapshot.hex"),
             "{shape:?}: {name}"
         );
         assert_eq!(required(cluster, path, "skip_final_snapshot"), "false");
-        let suffix = &block(&body, path, "resource", &["random_id", "final_snapshot"]).body;
+        let suffix = &block(&body, path, "resource", &["random_id", "final_snapshot"]);
         assert!(attribute(suffix, "byte_length").is_some());
     }
 }
@@ -310,7 +287,7 @@ fn mongodb_on_ec2_listens_privately_runs_as_an_application_user_and_is_snapshott
 
         let main = "terraform/modules/mongodb-ec2/main.tf";
         let body = parse(tree, main);
-        let locals = &block(&body, main, "locals", &[]).body;
+        let locals = &block(&body, main, "locals", &[]);
         let databases = required(locals, main, "app_databases");
         assert!(
             databases.contains("\"openedx\"") && databases.contains("\"cs_comments_service\""),
@@ -323,7 +300,6 @@ fn mongodb_on_ec2_listens_privately_runs_as_an_application_user_and_is_snapshott
             &["aws_dlm_lifecycle_policy", "snapshots"],
         );
         let details = policy
-            .body
             .blocks()
             .find(|b| b.identifier.as_str() == "policy_details")
             .expect("policy_details");
@@ -331,14 +307,14 @@ fn mongodb_on_ec2_listens_privately_runs_as_an_application_user_and_is_snapshott
             required(&details.body, main, "target_tags"),
             "local.snapshot_tag"
         );
-        let instance = &block(&body, main, "module", &["instance"]).body;
+        let instance = &block(&body, main, "module", &["instance"]);
         assert!(required(instance, main, "ebs_volumes").contains("tags = local.snapshot_tag"));
 
         let outputs = "terraform/modules/mongodb-ec2/outputs.tf";
         let body = parse(tree, outputs);
-        let username = &block(&body, outputs, "output", &["username"]).body;
+        let username = &block(&body, outputs, "output", &["username"]);
         assert_eq!(required(username, outputs, "value"), "\"openedx\"");
-        let password = &block(&body, outputs, "output", &["password"]).body;
+        let password = &block(&body, outputs, "output", &["password"]);
         assert_eq!(
             required(password, outputs, "value"),
             "random_password.users[\"openedx\"].result"
@@ -375,7 +351,7 @@ fn the_bastion_plans_before_its_vpc_exists() {
                 .any(|b| b.identifier.as_str() == "data" && b.labels[0].as_str() == "aws_subnet"),
             "{shape:?}"
         );
-        let instance = &block(&body, path, "module", &["instance"]).body;
+        let instance = &block(&body, path, "module", &["instance"]);
         assert_eq!(required(instance, path, "create_security_group"), "false");
         assert!(
             required(instance, path, "vpc_security_group_ids")
@@ -402,13 +378,13 @@ fn the_vpc_has_an_s3_gateway_and_flow_logs_kept_per_environment() {
     let tree = &rendered()[0].1;
     let path = "terraform/modules/vpc/main.tf";
     let body = parse(tree, path);
-    let endpoint = &block(&body, path, "resource", &["aws_vpc_endpoint", "s3"]).body;
+    let endpoint = &block(&body, path, "resource", &["aws_vpc_endpoint", "s3"]);
     assert_eq!(required(endpoint, path, "vpc_endpoint_type"), "\"Gateway\"");
     assert_eq!(
         required(endpoint, path, "route_table_ids"),
         "module.vpc.private_route_table_ids"
     );
-    let vpc = &block(&body, path, "module", &["vpc"]).body;
+    let vpc = &block(&body, path, "module", &["vpc"]);
     assert_eq!(
         required(vpc, path, "flow_log_cloudwatch_log_group_retention_in_days"),
         "var.flow_log_retention_days"
@@ -426,7 +402,7 @@ fn backups_dump_mongodb_as_the_backup_user_and_expire_with_a_real_filter() {
     for (shape, tree) in rendered() {
         let path = "terraform/modules/backups/main.tf";
         let body = parse(tree, path);
-        let bucket = &block(&body, path, "module", &["bucket"]).body;
+        let bucket = &block(&body, path, "module", &["bucket"]);
         // s3-bucket 5.15.4 writes no filter at all for `filter = {}`; without the key it writes
         // the empty `filter {}` block the aws provider 6 docs give for a rule over every object.
         let rules = required(bucket, path, "lifecycle_rule");
@@ -490,7 +466,7 @@ fn mongodb_passwords_are_encrypted_with_a_key_only_the_instance_may_use() {
         let path = "terraform/modules/mongodb-ec2/main.tf";
         let body = parse(tree, path);
         block(&body, path, "resource", &["aws_kms_key", "passwords"]);
-        let parameter = &block(&body, path, "resource", &["aws_ssm_parameter", "password"]).body;
+        let parameter = &block(&body, path, "resource", &["aws_ssm_parameter", "password"]);
         assert_eq!(
             required(parameter, path, "key_id"),
             "aws_kms_key.passwords.arn",
@@ -503,8 +479,7 @@ fn mongodb_passwords_are_encrypted_with_a_key_only_the_instance_may_use() {
             path,
             "data",
             &["aws_iam_policy_document", "instance"],
-        )
-        .body;
+        );
         assert!(
             policy.blocks().any(|statement| {
                 let flat = |name: &str| {
@@ -541,8 +516,8 @@ fn the_mysql_module_refuses_performance_insights_on_classes_without_it() {
     let (_, tree) = &rendered()[0];
     let path = "terraform/modules/mysql/variables.tf";
     let body = parse(tree, path);
-    let variable = &block(&body, path, "variable", &["performance_insights_enabled"]).body;
-    let validation = &block(variable, path, "validation", &[]).body;
+    let variable = &block(&body, path, "variable", &["performance_insights_enabled"]);
+    let validation = &block(variable, path, "validation", &[]);
     let condition = required(validation, path, "condition");
     assert!(
         condition.contains("var.instance_class") && condition.contains("micro|small"),

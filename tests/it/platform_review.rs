@@ -112,25 +112,7 @@ fn to_json(expression: &Expression) -> Value {
     }
 }
 
-fn attribute<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
-    body.attributes()
-        .find(|attribute| attribute.key.as_str() == name)
-        .map(|attribute| &attribute.expr)
-}
-
-/// The body of `<kind> "<labels...>"`, e.g. `("module", ["eks"])`.
-fn block<'a>(body: &'a Body, kind: &str, labels: &[&str]) -> Option<&'a Body> {
-    body.blocks()
-        .find(|block| {
-            block.identifier.as_str() == kind
-                && block
-                    .labels
-                    .iter()
-                    .map(|label| label.as_str())
-                    .eq(labels.iter().copied())
-        })
-        .map(|block| &block.body)
-}
+use common::{hcl_attribute as attribute, hcl_block as block};
 
 fn yaml(name: &str, path: &str, text: &str) -> Value {
     serde_saphyr::from_str::<Value>(text)

@@ -185,11 +185,7 @@ fn object_keys(expression: &Expression) -> BTreeSet<String> {
     }
 }
 
-fn attribute<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
-    body.attributes()
-        .find(|attribute| attribute.key.as_str() == name)
-        .map(|attribute| &attribute.expr)
-}
+use common::hcl_attribute as attribute;
 
 fn blocks<'a>(body: &'a Body, identifier: &'a str) -> impl Iterator<Item = &'a hcl::Block> + 'a {
     body.blocks()
