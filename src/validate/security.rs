@@ -1398,14 +1398,14 @@ data "aws_iam_policy_document" "this" {
 
     #[test]
     fn an_open_cache_is_reported_by_the_check_the_table_runs() {
-        let files = with_module("cache", CACHE_TODAY);
+        let files = with_module("cache", OPEN_CACHE);
         let tree = crate::validate::Tree::from_files(&files);
         let parsed = Parsed::parse(&tree);
         let (units, _) = crate::validate::terragrunt::units(&tree, &parsed);
         assert!(!check(&parsed, &units).is_empty());
     }
 
-    const CACHE_TODAY: &str = "module \"redis\" {\n  source  = \"terraform-aws-modules/elasticache/aws\"\n  version = \"1.10.3\"\n\n  port                       = 6379\n  at_rest_encryption_enabled = true\n  transit_encryption_enabled = false\n\n  security_group_rules = {\n    ingress_vpc = {\n      cidr_ipv4 = var.vpc_cidr_block\n    }\n  }\n}\n";
+    const OPEN_CACHE: &str = "module \"redis\" {\n  source  = \"terraform-aws-modules/elasticache/aws\"\n  version = \"1.10.3\"\n\n  port                       = 6379\n  at_rest_encryption_enabled = true\n  transit_encryption_enabled = false\n\n  security_group_rules = {\n    ingress_vpc = {\n      cidr_ipv4 = var.vpc_cidr_block\n    }\n  }\n}\n";
 
     /// Every example answers file of the checkout rendered, and `new --defaults`: (name, files).
     fn examples() -> Vec<(String, BTreeMap<String, Vec<u8>>)> {
@@ -1636,9 +1636,9 @@ module "role" {
 
     #[test]
     fn a_cache_without_tls_auth_or_encryption_at_rest_is_named() {
-        // Today's shape: TLS off in the module call (which defaults it on), no AUTH.
+        // The shape before issue 15: TLS off in the module call (which defaults it on), no AUTH.
         assert_eq!(
-            places(&with_module("cache", CACHE_TODAY)),
+            places(&with_module("cache", OPEN_CACHE)),
             [
                 "CacheEncryption terraform/modules/cache/main.tf:1",
                 "CacheEncryption terraform/modules/cache/main.tf:7",
@@ -1657,7 +1657,7 @@ module "role" {
 
     #[test]
     fn a_cache_with_tls_auth_and_a_security_group_source_is_clean() {
-        let fixed = CACHE_TODAY
+        let fixed = OPEN_CACHE
             .replace(
                 "transit_encryption_enabled = false",
                 "transit_encryption_enabled = true\n  auth_token                 = random_password.auth.result",
