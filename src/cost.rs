@@ -9,10 +9,25 @@ use serde::Serialize;
 /// Hours in the month AWS bills by (365 × 24 / 12).
 const HOURS_PER_MONTH: f64 = 730.0;
 
-/// Worker nodes of each environment's node group at rest (env.hcl: `eks_node_min_size`).
+/// System nodes (the managed node group, env.hcl: `eks_node_min_size`) of a production
+/// environment; the others run one.
 pub(crate) const EKS_NODE_MIN_SIZE: u32 = 2;
-/// The disk of each worker node, GiB (modules/eks).
+/// env.hcl: `eks_system_instance_type`, on-demand.
+const SYSTEM_INSTANCE_TYPE: &str = "t3.medium";
+/// Application nodes (Karpenter's) of the environment's instance type that the platform at rest
+/// fills: Open edX, Traefik, cert-manager and monitoring, which the system nodes do not admit.
+const APP_NODES_AT_REST: u32 = 2;
+/// The disk of each node, GiB (modules/eks for system nodes, the EC2NodeClass for Karpenter's).
 const EKS_NODE_DISK_GIB: f64 = 50.0;
+
+/// System nodes of `environment` at rest: as many as Karpenter's controller replicas.
+pub(crate) fn system_node_count(environment: &Environment) -> u32 {
+    if environment.production {
+        EKS_NODE_MIN_SIZE
+    } else {
+        1
+    }
+}
 /// env.hcl: `mysql_allocated_storage`.
 const MYSQL_ALLOCATED_STORAGE_GIB: f64 = 20.0;
 /// The MongoDB server's root (20 GiB) and data (env.hcl: `mongodb_volume_size`) disks; its type
@@ -62,15 +77,20 @@ pub(crate) fn idle_cost(answers: &Answers, environment: &Environment) -> Cost {
             "EKS control plane",
             aws::EKS_CONTROL_PLANE_HOURLY * HOURS_PER_MONTH,
         ),
+        priced_fixed(
+            &format!(
+                "system nodes {SYSTEM_INSTANCE_TYPE} on demand (two in production, one otherwise), {EKS_NODE_DISK_GIB} GiB disk each"
+            ),
+            aws::hourly_price(Service::Ec2, SYSTEM_INSTANCE_TYPE)
+                .map(|hourly| f64::from(system_node_count(environment)) * node_monthly(hourly)),
+        ),
         priced(
             &format!(
-                "{EKS_NODE_MIN_SIZE} nodes of the environment's instance type, {EKS_NODE_DISK_GIB} GiB disk each"
+                "{APP_NODES_AT_REST} application nodes (Karpenter) of the environment's instance type, at the on-demand price, {EKS_NODE_DISK_GIB} GiB disk each"
             ),
             &environment.eks_instance_type,
-            aws::hourly_price(Service::Ec2, &environment.eks_instance_type).map(|hourly| {
-                f64::from(EKS_NODE_MIN_SIZE)
-                    * (hourly * HOURS_PER_MONTH + EKS_NODE_DISK_GIB * aws::EBS_GP3_GIB_MONTHLY)
-            }),
+            aws::hourly_price(Service::Ec2, &environment.eks_instance_type)
+                .map(|hourly| f64::from(APP_NODES_AT_REST) * node_monthly(hourly)),
         ),
         fixed(
             "NAT gateways (one per zone in production, one otherwise)",
@@ -145,6 +165,11 @@ pub(crate) fn idle_cost(answers: &Answers, environment: &Environment) -> Cost {
     }
 }
 
+/// One node a month: the instance and its disk.
+fn node_monthly(hourly: f64) -> f64 {
+    hourly * HOURS_PER_MONTH + EKS_NODE_DISK_GIB * aws::EBS_GP3_GIB_MONTHLY
+}
+
 /// Whole dollars: each row is rounded once, and the total is the sum of what the rows show.
 fn dollars(monthly: f64) -> u64 {
     // Prices are small positive numbers: the cast neither truncates nor wraps.
@@ -212,9 +237,14 @@ mod tests {
         let large = cost_of(&answers(&["environments.0.eks_instance_type=t3.large"]), 0);
         let xlarge = cost_of(&answers(&["environments.0.eks_instance_type=t3.xlarge"]), 0);
         assert!(xlarge.total > large.total, "{xlarge:?} vs {large:?}");
-        let nodes = cell(&xlarge, "2 nodes");
+        let nodes = cell(&xlarge, "2 application nodes");
         assert_eq!(nodes.cell, "$251 (t3.xlarge)");
-        assert_eq!(cell(&large, "2 nodes").cell, "$129 (t3.large)");
+        assert_eq!(cell(&large, "2 application nodes").cell, "$129 (t3.large)");
+        // The system nodes do not follow the answer.
+        assert_eq!(
+            cell(&xlarge, "system nodes").monthly,
+            cell(&large, "system nodes").monthly
+        );
     }
 
     #[test]
@@ -258,6 +288,10 @@ mod tests {
         assert_eq!(monthly(&production, "DocumentDB"), 114);
         assert_eq!(monthly(&other, "DocumentDB"), 57);
         assert_eq!(monthly(&production, "EKS"), monthly(&other, "EKS"));
+        // t3.medium: 0.0416 × 730 + 50 × 0.08 a node; two in production (Karpenter's two
+        // replicas), one otherwise.
+        assert_eq!(monthly(&production, "system nodes"), 69);
+        assert_eq!(monthly(&other, "system nodes"), 34);
         assert!(production.total > other.total);
         let items = |cost: &Cost| {
             cost.rows
@@ -278,7 +312,7 @@ mod tests {
     fn an_unpriced_type_is_said_so_and_left_out_of_the_total() {
         let answers = answers(&["environments.0.eks_instance_type=m5.metal"]);
         let cost = cost_of(&answers, 0);
-        let nodes = cell(&cost, "2 nodes");
+        let nodes = cell(&cost, "2 application nodes");
         assert_eq!(nodes.cell, "price not in the table (m5.metal)");
         assert_eq!(nodes.monthly, None);
         assert!(!cost.complete);
@@ -295,6 +329,7 @@ mod tests {
             }
         }
         assert!(aws::hourly_price(Service::Ec2, BASTION_INSTANCE_TYPE).is_some());
+        assert!(aws::hourly_price(Service::Ec2, SYSTEM_INSTANCE_TYPE).is_some());
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
         let mut examples = 0;
         for entry in std::fs::read_dir(&folder).unwrap() {
@@ -322,7 +357,10 @@ mod tests {
             .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect();
         for expected in [
-            "eks_node_min_size = [[ env.eks_node_min_size ]]".to_owned(),
+            "eks_node_min_size = [[ env.eks_node_min_size if env.is_production else 1 ]]"
+                .to_owned(),
+            format!("eks_system_instance_type = \"{SYSTEM_INSTANCE_TYPE}\""),
+            "karpenter_replicas = [[ 2 if env.is_production else 1 ]]".to_owned(),
             format!("mysql_allocated_storage = {MYSQL_ALLOCATED_STORAGE_GIB}"),
             "mongodb_instance_type = \"[[ env.mongodb_instance_type ]]\"".to_owned(),
             format!("mongodb_volume_size = {}", MONGODB_DISKS_GIB - 20.0),

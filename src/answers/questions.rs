@@ -145,7 +145,7 @@ pub const QUESTIONS: &[Question] = &[
         default: DefaultValue::Bool(true),
         required: false,
         group: "options",
-        help: "run Kubernetes worker capacity on EC2 spot instances (Karpenter), at a fraction of the on-demand price",
+        help: "Karpenter adds and removes the application nodes in every environment; `true` runs them on EC2 spot instances first (on-demand when spot runs out), at a fraction of the price, `false` on on-demand only",
     },
     Question {
         key: "bastion",
@@ -205,7 +205,7 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
         default: DefaultValue::Text("t3.large"),
         required: false,
         group: "environments",
-        help: "the EC2 instance type of the Kubernetes worker nodes (x86-64: the Open edX image is built for amd64)",
+        help: "the size of the worker nodes of the applications: Karpenter launches instance types of its size (`large` at least) in families c, m and r, and the cost estimate prices them as this type; the system pods run on small on-demand nodes of their own (x86-64: the Open edX image is built for amd64)",
     },
     Question {
         key: "mysql_instance_class",

@@ -118,8 +118,8 @@ fn update_moves_an_old_repository_to_envcommon_and_keeps_every_edit() {
     edit(
         &repo,
         ENV,
-        "eks_node_max_size  = 6",
-        "eks_node_max_size  = 9",
+        "mysql_max_allocated_storage = 200",
+        "mysql_max_allocated_storage = 400",
     );
     edit(
         &repo,
@@ -195,7 +195,7 @@ fn update_moves_an_old_repository_to_envcommon_and_keeps_every_edit() {
     // The env.hcl edit is kept; the template changed the file's header comment meanwhile, so the
     // two are merged.
     assert_eq!(actions[ENV], "merge");
-    assert!(after[ENV].contains("eks_node_max_size  = 9"));
+    assert!(after[ENV].contains("mysql_max_allocated_storage = 400"));
     assert!(after[ENV].contains("terraform/_envcommon/ read them"));
     // The edit the short form cannot hold is shown beside the template's version.
     let redis = &after[REDIS];

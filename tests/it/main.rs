@@ -9,6 +9,7 @@ mod data_tier;
 mod envcommon_migration;
 mod hardening_answers;
 mod hostile;
+mod node_scaling;
 mod openedx_layer;
 mod pipeline_tree;
 mod platform_review;

@@ -1,6 +1,6 @@
 //! What the expert review of issue 15 found in the cluster, the IAM roles and the CI of a
 //! generated repository (M1, M2, M6, M9, M10 and the minors of the same files), each checked as
-//! a property of the rendered tree of every example answers file and of a spot (Karpenter)
+//! a property of the rendered tree of every example answers file and of a spot and an on-demand
 //! variant: the rules of the EKS node security group, who may assume the admin role, session
 //! lengths, data lookups fed by mocked outputs, which images ECR's lifecycle policy may expire
 //! (simulated), a re-run of the build (the script run with stand-ins for tutor and aws), the order
@@ -15,8 +15,8 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// Every example, plus seed-like with Karpenter switched off and minimal with it on, so that
-/// both settings of `spot_instances` are seen.
+/// Every example, plus each with spot instances switched on and off (Karpenter runs either
+/// way), so that both settings of `spot_instances` are seen.
 fn cases() -> &'static [(String, Tree)] {
     static CASES: OnceLock<Vec<(String, Tree)>> = OnceLock::new();
     CASES.get_or_init(|| {

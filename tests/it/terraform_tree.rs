@@ -464,14 +464,14 @@ fn the_unit_oracle_finds_what_it_looks_for() {
         ),
         (
             common,
-            "local.env.eks_instance_type",
-            "local.env.eks_instance_typ",
-            "`env.eks_instance_typ` is not a setting",
+            "local.env.eks_system_instance_type",
+            "local.env.eks_system_instance_typ",
+            "`env.eks_system_instance_typ` is not a setting",
         ),
         (
             common,
-            "local.env.eks_instance_type",
-            "include.root.locals.regional.eks_instance_type",
+            "local.env.eks_system_instance_type",
+            "include.root.locals.regional.eks_system_instance_type",
             "reads root local `regional`",
         ),
     ] {

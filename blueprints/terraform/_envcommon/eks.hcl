@@ -1,4 +1,4 @@
-# The EKS cluster, its managed node group and EKS add-ons.
+# The EKS cluster, its managed node group of system nodes and EKS add-ons.
 # Included by every environment's `eks` unit; inputs set in a unit win over these.
 locals {
   # Evaluated for the including unit: get_terragrunt_dir() and find_in_parent_folders start from
@@ -35,7 +35,7 @@ inputs = {
   vpc_id                  = dependency.vpc.outputs.vpc_id
   vpc_cidr_block          = dependency.vpc.outputs.vpc_cidr_block
   subnet_ids              = dependency.vpc.outputs.private_subnets
-  instance_type           = local.env.eks_instance_type
+  instance_type           = local.env.eks_system_instance_type
   min_size                = local.env.eks_node_min_size
   max_size                = local.env.eks_node_max_size
   public_access_cidrs     = local.env.eks_public_access_cidrs

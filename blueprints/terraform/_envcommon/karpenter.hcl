@@ -1,4 +1,4 @@
-# Karpenter: spot nodes for the cluster.
+# Karpenter: the application nodes of the cluster (spot and/or on-demand, env.hcl).
 # Included by every environment's `karpenter` unit; inputs set in a unit win over these.
 locals {
   # Evaluated for the including unit: get_terragrunt_dir() and find_in_parent_folders start from
@@ -16,6 +16,10 @@ inputs = {
   cluster_name                       = dependency.eks.outputs.cluster_name
   cluster_endpoint                   = dependency.eks.outputs.cluster_endpoint
   cluster_certificate_authority_data = dependency.eks.outputs.cluster_certificate_authority_data
-  cpu_limit                          = local.env.karpenter_cpu_limit
   ecr_pull_through_policy_arn        = dependency.eks.outputs.ecr_pull_through_policy_arn
+  capacity_types                     = local.env.karpenter_capacity_types
+  instance_sizes                     = local.env.karpenter_instance_sizes
+  cpu_limit                          = local.env.karpenter_cpu_limit
+  disruption_budget                  = local.env.karpenter_disruption_budget
+  replicas                           = local.env.karpenter_replicas
 }

@@ -14,6 +14,12 @@ terraform {
 
 [% include "terraform/_envcommon/_dependencies/dns.hcl" %]
 
+# These charts' pods run on Karpenter's nodes (the system nodes admit only critical add-ons), and
+# their releases wait for them to be ready: Karpenter comes first.
+dependencies {
+  paths = ["${get_terragrunt_dir()}/../karpenter"]
+}
+
 inputs = {
   cluster_name                       = dependency.eks.outputs.cluster_name
   cluster_endpoint                   = dependency.eks.outputs.cluster_endpoint

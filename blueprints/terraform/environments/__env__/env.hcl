@@ -38,20 +38,32 @@ locals {
 
   # Kubernetes
   kubernetes_version = "[[ versions.services.kubernetes ]]"
-  eks_instance_type  = "[[ env.eks_instance_type ]]"
-  eks_node_min_size  = [[ env.eks_node_min_size ]]
-  eks_node_max_size  = 6
+  # System nodes: the eks unit's managed node group, on-demand, tainted CriticalAddonsOnly so
+  # that only Karpenter's controller, CoreDNS and the EKS add-ons run there; at least
+  # karpenter_replicas of them (one replica per node).
+  eks_system_instance_type = "t3.medium"
+  eks_node_min_size        = [[ env.eks_node_min_size if env.is_production else 1 ]]
+  eks_node_max_size        = 3
   # The API endpoint is private (reachable from the VPC: bastion, self-hosted runners). List CIDRs
   # here to also open the public endpoint to them, e.g. ["203.0.113.7/32"]; access still needs
   # an EKS access entry (global.hcl: eks_admin_principal_arns).
   eks_public_access_cidrs = []
   # Days CloudWatch keeps the control plane's logs (API audit included).
   eks_log_retention_days = [[ 90 if env.is_production else 14 ]]
-[% if answers.spot_instances %]
-  # Karpenter adds spot nodes (on-demand when no spot capacity is left) of several instance types
-  # (terraform/modules/karpenter/chart), up to this many vCPUs in total.
-  karpenter_cpu_limit = 64
-[% endif %]
+[% set node_size = (env.eks_instance_type | split(".") | list)[1] %]
+
+  # Application nodes: Karpenter launches them when pods wait and removes them when they are
+  # empty or underused (terraform/modules/karpenter/chart): instance types of these sizes (from
+  # the answer eks_instance_type, [[ env.eks_instance_type ]]; "large" at least) of families c, m
+  # and r, [[ "spot first, on-demand when spot runs out" if answers.spot_instances else "on-demand (add \"spot\" for spot first)" ]], up to this many vCPUs in all.
+  karpenter_instance_sizes = ["[[ "large" if node_size in ["nano", "micro", "small", "medium"] else node_size ]]"]
+  karpenter_capacity_types = [[ '["spot", "on-demand"]' if answers.spot_instances else '["on-demand"]' ]]
+  karpenter_cpu_limit      = 64
+  # Most nodes that consolidation or drift may replace at once ("1" or a share such as "10%");
+  # spot interruptions and expiry (30 days) are not held back by it.
+  karpenter_disruption_budget = "[[ "1" if env.is_production else "20%" ]]"
+  # Karpenter's controller, on the system nodes.
+  karpenter_replicas = [[ 2 if env.is_production else 1 ]]
 
   # MySQL (Amazon RDS)
   mysql_instance_class        = "[[ env.mysql_instance_class ]]"

@@ -1,6 +1,8 @@
 # The EKS cluster: private API endpoint, access entries (no aws-auth ConfigMap), secrets encrypted
-# with a KMS key, control plane logs, one on-demand managed node group, and the EKS add-ons the
-# platform needs (VPC CNI, CoreDNS, kube-proxy, Pod Identity agent, EBS CSI driver).
+# with a KMS key, control plane logs, one small on-demand managed node group for the system pods
+# (Karpenter's controller, CoreDNS, the EKS add-ons; Karpenter adds the nodes of everything else),
+# and the EKS add-ons the platform needs (VPC CNI, CoreDNS, kube-proxy, Pod Identity agent, EBS
+# CSI driver).
 
 data "aws_caller_identity" "current" {}
 
@@ -125,7 +127,15 @@ module "eks" {
     eks-pod-identity-agent = {
       before_compute = true
     }
-    coredns    = {}
+    # The system nodes' taint is tolerated explicitly, whatever the add-on version's defaults:
+    # CoreDNS must run before Karpenter has added any node.
+    coredns = {
+      configuration_values = jsonencode({
+        tolerations = [{ key = "CriticalAddonsOnly", operator = "Exists" }]
+      })
+    }
+    # DaemonSets (vpc-cni, kube-proxy, the Pod Identity agent, the EBS CSI node) tolerate every
+    # taint, and the EBS CSI controller tolerates CriticalAddonsOnly (chart values.yaml).
     kube-proxy = {}
     aws-ebs-csi-driver = {
       pod_identity_association = [{
@@ -135,6 +145,8 @@ module "eks" {
     }
   }
 
+  # The system nodes. Their taint keeps every pod that does not tolerate CriticalAddonsOnly
+  # (Traefik, cert-manager, monitoring, Open edX) off them, on the nodes Karpenter adds.
   eks_managed_node_groups = {
     default = {
       instance_types = [var.instance_type]
@@ -161,8 +173,16 @@ module "eks" {
       }
 
       labels = {
-        # Karpenter's own pods run on these nodes, never on nodes it manages.
+        # Karpenter's own pods select these nodes (its nodeSelector), never nodes it manages.
         "karpenter.sh/controller" = "true"
+      }
+
+      taints = {
+        critical_addons_only = {
+          key    = "CriticalAddonsOnly"
+          value  = "true"
+          effect = "NO_SCHEDULE"
+        }
       }
     }
   }

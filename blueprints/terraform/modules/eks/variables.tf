@@ -24,25 +24,25 @@ variable "subnet_ids" {
 }
 
 variable "instance_type" {
-  description = "Instance type of the managed node group (x86_64: the Open edX image is built for amd64)."
+  description = "Instance type of the managed node group of system nodes (x86_64, as the rest of the cluster); Karpenter chooses the application nodes."
   type        = string
 
   validation {
     condition     = !can(regex("^[a-z]+[0-9]+[a-z]*g[a-z]*\\.", var.instance_type))
-    error_message = "Graviton (arm64) instance types are not supported: the Open edX image is built for amd64."
+    error_message = "Graviton (arm64) instance types are not supported: the system nodes run the x86_64 AMI and the Open edX image is built for amd64."
   }
 }
 
 variable "min_size" {
-  description = "Fewest nodes of the managed node group."
+  description = "Fewest system nodes (the managed node group): at least as many as Karpenter's controller replicas."
   type        = number
   default     = 2
 }
 
 variable "max_size" {
-  description = "Most nodes of the managed node group."
+  description = "Most system nodes (the managed node group)."
   type        = number
-  default     = 6
+  default     = 3
 }
 
 variable "public_access_cidrs" {

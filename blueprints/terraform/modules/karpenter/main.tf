@@ -1,6 +1,7 @@
 # Karpenter: the AWS side (controller role through EKS Pod Identity, node role, interruption
 # queue) from the eks module's karpenter submodule, the controller chart, and the NodePool and
-# EC2NodeClass (chart/) that let it add spot nodes.
+# EC2NodeClass (chart/) of the application nodes: every pod that does not tolerate the system
+# nodes' CriticalAddonsOnly taint (modules/eks) runs on nodes Karpenter adds and removes.
 
 locals {
   node_role_name = "${var.cluster_name}-karpenter-node"
@@ -39,10 +40,24 @@ resource "helm_release" "karpenter" {
   version             = "[[ versions.charts.karpenter ]]"
   wait                = true
 
+  # The chart's defaults keep the controller off the nodes it manages (node affinity
+  # karpenter.sh/nodepool DoesNotExist), tolerate CriticalAddonsOnly and put each replica on its
+  # own node (required anti-affinity on the hostname) spread over zones: on the system nodes,
+  # which carry this label, as many replicas as there are system nodes.
   values = [yamlencode({
+    replicas = var.replicas
     nodeSelector = {
       "karpenter.sh/controller" = "true"
     }
+    # The sizing of Karpenter's getting-started guide; a system node (t3.medium) holds one
+    # replica next to CoreDNS, the EBS CSI controller and the DaemonSets.
+    controller = {
+      resources = {
+        requests = { cpu = "1", memory = "1Gi" }
+        limits   = { cpu = "1", memory = "1Gi" }
+      }
+    }
+    # The VPC resolver, not CoreDNS: Karpenter must work while the cluster's DNS has no node.
     dnsPolicy = "Default"
     settings = {
       clusterName       = var.cluster_name
@@ -61,20 +76,14 @@ resource "helm_release" "nodepools" {
   namespace = "kube-system"
   chart     = "${path.module}/chart"
 
-  set = [
-    {
-      name  = "clusterName"
-      value = var.cluster_name
-    },
-    {
-      name  = "nodeRoleName"
-      value = module.karpenter.node_iam_role_name
-    },
-    {
-      name  = "cpuLimit"
-      value = tostring(var.cpu_limit)
-    },
-  ]
+  values = [yamlencode({
+    clusterName      = var.cluster_name
+    nodeRoleName     = module.karpenter.node_iam_role_name
+    cpuLimit         = tostring(var.cpu_limit)
+    capacityTypes    = var.capacity_types
+    instanceSizes    = var.instance_sizes
+    disruptionBudget = var.disruption_budget
+  })]
 
   depends_on = [helm_release.karpenter]
 }
