@@ -24,7 +24,7 @@ variable "capacity_types" {
   type        = list(string)
 
   validation {
-    condition     = length(var.capacity_types) > 0 && alltrue([for type in var.capacity_types : contains(["spot", "on-demand"], type)])
+    condition     = length(var.capacity_types) > 0 && alltrue([for capacity in var.capacity_types : contains(["spot", "on-demand"], capacity)])
     error_message = "capacity_types (env.hcl: karpenter_capacity_types) lists `spot` and/or `on-demand`, at least one."
   }
 }
