@@ -7,7 +7,8 @@
 #     plugin, `kubectl kustomize` builds the rendered env/, the LMS and CMS deployments exist and
 #     the MySQL, MongoDB and Redis deployments are absent exactly when the answers put them on AWS;
 #     the deploy helper renders the same environment with stand-in cluster secrets, and deploys
-#     the first environment twice to a simulated cluster (.ci/fake-kubectl.py);
+#     the first environment to a simulated cluster and AWS (.ci/fake-kubectl.py, .ci/fake-aws.py):
+#     twice, after a Tutor upgrade, across releases, and onto a rebuilt cluster;
 #   - the build helper hands Tutor the customisations (stand-in docker, nothing is built).
 #
 #   .ci/check-pipeline.sh <generated-repo-dir>
@@ -347,12 +348,14 @@ for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
     tail -n 20 "$work/other.log" | sed 's/^/     /' >&2
   fi
 
-  # 3. The deploy helper against a simulated cluster (.ci/fake-kubectl.py): first deploy, second
-  #    deploy, and the guard against losing Tutor's generated secrets. Environments differ only in
-  #    their values, so the first one is enough.
+  # 3. The deploy helper against a simulated cluster (.ci/fake-kubectl.py) and AWS
+  #    (.ci/fake-aws.py): first deploy, second deploy, a Tutor upgrade, release upgrades (the
+  #    previous release, a skip, a downgrade, a platform deployed before releases were recorded),
+  #    a rebuilt cluster restored from Secrets Manager, and the guard against losing Tutor's
+  #    generated secrets. Environments differ only in their values, so the first one is enough.
   [ "$envs_accepted" -eq 1 ] || continue
   cluster="$work/cluster-$env"
-  mkdir -p "$cluster/secrets" "$cluster/bin"
+  mkdir -p "$cluster/secrets" "$cluster/bin" "$cluster/aws"
   "$py" - "$fake" "$cluster/secrets" <<'PY'
 import base64, json, os, sys
 source, target = sys.argv[1:3]
@@ -360,36 +363,68 @@ for secret in os.listdir(source):
     data = {k: base64.b64encode(open(os.path.join(source, secret, k), "rb").read()).decode() for k in os.listdir(os.path.join(source, secret))}
     json.dump({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": secret}, "data": data}, open(os.path.join(target, secret + ".json"), "w"))
 PY
-  printf '#!/bin/sh
-exec "%s" "%s" "$@"
-' "$py" "$ci_dir/fake-kubectl.py" > "$cluster/bin/kubectl"
-  chmod +x "$cluster/bin/kubectl"
+  for tool in kubectl aws; do
+    printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$py" "$ci_dir/fake-$tool.py" > "$cluster/bin/$tool"
+    chmod +x "$cluster/bin/$tool"
+  done
+  # The real Tutor, its calls logged among kubectl's (the order of upgrade and start is checked).
+  printf '#!/bin/sh\necho "tutor $*" >> "%s/calls.log"\nexec "%s" "$@"\n' "$cluster" "$(command -v tutor)" > "$cluster/bin/tutor"
+  chmod +x "$cluster/bin/tutor"
+  ln -s "$py" "$cluster/bin/python"
+  # The release list the deploy script carries, and the release the installed Tutor deploys.
+  releases="$(sed -n 's/^RELEASES="\(.*\)"$/\1/p' "$repo/scripts/tutor-deploy.sh" | tr ' ' '\n')"
+  openedx_release="$(echo "$releases" | sed -n "s/^\(.*\):${tutor_version%%.*}\$/\1/p")"
+  prefix="$(sed -n 's/^ *resource_prefix *= *"\(.*\)"$/\1/p' "$repo/terraform/environments/$env/env.hcl")"
+  aws_copy="$cluster/aws/secrets/${prefix}%tutor-generated.json"
   simulate() { # simulate TUTOR_ROOT ARGS...: scripts/tutor-deploy.sh against the simulated cluster
     local root="$1"
     shift
+    : > "$cluster/calls.log"
     TUTOR_ROOT="$root" FAKE_CLUSTER="$cluster" REAL_KUBECTL="$(command -v kubectl)" PATH="$cluster/bin:$PATH" \
       "$repo/scripts/tutor-deploy.sh" "$@" "$env"
   }
   value() { "$py" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
+  same_value() { [ "$(value "$1/config.yml" "$3")" = "$(value "$2/config.yml" "$3")" ]; }
+  # recorded KEY: a key of ConfigMap openedx-release
+  recorded() { "$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))["data"][sys.argv[2]])' "$cluster/configmaps/openedx-release.json" "$1" 2>/dev/null; }
+  record_release() { # record_release NAME: a platform whose ConfigMap says NAME
+    "$py" -c 'import json, sys; json.dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "openedx-release"}, "data": {"release": sys.argv[2]}}, open(sys.argv[1], "w"))' \
+      "$cluster/configmaps/openedx-release.json" "$1"
+  }
+  # copy_matches_cluster: the Secrets Manager copy holds exactly the cluster's tutor-generated
+  copy_matches_cluster() {
+    "$py" - "$aws_copy" "$cluster/secrets/tutor-generated.json" <<'PY'
+import base64, json, sys
+copy = json.load(open(sys.argv[1]))
+data = json.load(open(sys.argv[2]))["data"]
+sys.exit(0 if copy and copy == {k: base64.b64decode(v).decode() for k, v in data.items()} else 1)
+PY
+  }
+  show() { grep -v 'running Tutor as root' "$work/sim.log" | tail -n 30 | sed 's/^/     /' >&2; }
   if simulate "$work/sim1-$env" --skip-init --image-tag "$tutor_version-111111111111" > "$work/sim.log" 2>&1 &&
     [ -f "$cluster/secrets/tutor-generated.json" ] &&
+    [ -f "$aws_copy" ] && copy_matches_cluster &&
+    grep -q "^aws secretsmanager put-secret-value .*--secret-id $prefix/tutor-generated --secret-string file://" "$cluster/calls.log" &&
+    ! grep -q "tutor k8s upgrade" "$cluster/calls.log" &&
+    [ "$(recorded release)" = "$openedx_release" ] && [ "$(recorded tutor_version)" = "$tutor_version" ] &&
     grep -q "image: .*-openedx:$tutor_version-111111111111\$" "$cluster/applied.yaml" &&
     simulate "$work/sim2-$env" --skip-init >> "$work/sim.log" 2>&1 &&
+    ! grep -q "put-secret-value" "$cluster/calls.log" &&
+    ! grep -q "pruned configmap/openedx-release" "$cluster/calls.log" &&
     grep -q "image: .*-openedx:$tutor_version-111111111111\$" "$cluster/applied.yaml" &&
-    [ "$(value "$work/sim1-$env/config.yml" OPENEDX_SECRET_KEY)" = "$(value "$work/sim2-$env/config.yml" OPENEDX_SECRET_KEY)" ] &&
-    [ "$(value "$work/sim1-$env/config.yml" JWT_RSA_PRIVATE_KEY)" = "$(value "$work/sim2-$env/config.yml" JWT_RSA_PRIVATE_KEY)" ] &&
+    same_value "$work/sim1-$env" "$work/sim2-$env" OPENEDX_SECRET_KEY &&
+    same_value "$work/sim1-$env" "$work/sim2-$env" JWT_RSA_PRIVATE_KEY &&
     [ "$(value "$work/sim2-$env/config.yml" OPENEDX_MYSQL_PASSWORD | wc -c)" -gt 30 ]; then
-    pass "$env: scripts/tutor-deploy.sh on a simulated cluster: first deploy stores Tutor's secrets, the next reuses them and the running image"
+    pass "$env: scripts/tutor-deploy.sh on a simulated cluster: first deploy stores Tutor's secrets in the cluster and Secrets Manager ($prefix/tutor-generated, from a file) and records $openedx_release; the next reuses them, the running image and the record"
   else
     fail "$env: scripts/tutor-deploy.sh on a simulated cluster"
-    grep -v 'running Tutor as root' "$work/sim.log" | tail -n 30 | sed 's/^/     /' >&2
+    show
   fi
   # A Tutor upgrade: the running image was built by another Tutor version. The deploy must not
   # keep it (new configuration on an old image) but take the newest image of this version.
   sed -i 's/\(image: .*-openedx\(-mfe\)\{0,1\}\):.*$/\1:0.0.1-999999999999/' "$cluster/applied.yaml"
-  printf '#!/bin/sh\nprintf "0.0.1-888888888888\\tbuildcache-%s-222222222222\\t%s-222222222222\\t%s-111111111111\\n"\n' \
-    "$tutor_version" "$tutor_version" "$tutor_version" > "$cluster/bin/aws"
-  chmod +x "$cluster/bin/aws"
+  printf '0.0.1-888888888888\tbuildcache-%s-222222222222\t%s-222222222222\t%s-111111111111\n' \
+    "$tutor_version" "$tutor_version" "$tutor_version" > "$cluster/aws/ecr-tags.txt"
   if simulate "$work/sim4-$env" --skip-init > "$work/sim.log" 2>&1 &&
     grep -q "image: .*-openedx:$tutor_version-222222222222\$" "$cluster/applied.yaml" &&
     grep -q "image: .*-openedx-mfe:$tutor_version-222222222222\$" "$cluster/applied.yaml" &&
@@ -397,16 +432,84 @@ exec "%s" "%s" "$@"
     pass "$env: scripts/tutor-deploy.sh after a Tutor upgrade replaces the running image with the newest one this Tutor built"
   else
     fail "$env: scripts/tutor-deploy.sh after a Tutor upgrade"
-    grep -v 'running Tutor as root' "$work/sim.log" | tail -n 30 | sed 's/^/     /' >&2
+    show
   fi
+  # Release upgrades. The installed Tutor deploys $openedx_release; the one before it in the
+  # release list runs: `tutor k8s upgrade --from=<it>` runs before `tutor k8s start`.
+  previous="$(echo "$releases" | grep -B1 "^$openedx_release:" | sed -n '1s/:.*//p')"
+  previous_major="$(echo "$releases" | grep -B1 "^$openedx_release:" | sed -n '1s/.*://p')"
+  before_previous="$(echo "$releases" | grep -B2 "^$openedx_release:" | sed -n '1s/:.*//p')"
+  next_release="$(echo "$releases" | grep -A1 "^$openedx_release:" | sed -n '2s/:.*//p')"
+  record_release "$previous"
+  if simulate "$work/sim5-$env" --skip-init > "$work/sim.log" 2>&1 &&
+    grep -n "^tutor k8s upgrade --from=$previous\$" "$cluster/calls.log" | cut -d: -f1 > "$work/upgrade.line" &&
+    grep -n "^tutor k8s start" "$cluster/calls.log" | cut -d: -f1 > "$work/start.line" &&
+    [ -s "$work/upgrade.line" ] && [ "$(cat "$work/upgrade.line")" -lt "$(cat "$work/start.line")" ] &&
+    [ "$(recorded release)" = "$openedx_release" ]; then
+    pass "$env: scripts/tutor-deploy.sh with $previous running: tutor k8s upgrade --from=$previous before tutor k8s start, then records $openedx_release"
+  else
+    fail "$env: scripts/tutor-deploy.sh upgrade from $previous"
+    show
+  fi
+  for refused in "$before_previous:one release at a time. Upgrade to $previous first" "$next_release:a downgrade is not possible"; do
+    record_release "${refused%%:*}"
+    if simulate "$work/sim6-$env" --skip-init > "$work/sim.log" 2>&1; then
+      fail "$env: scripts/tutor-deploy.sh deployed $openedx_release over ${refused%%:*}"
+    elif grep -q "Open edX ${refused%%:*} runs in .*deploys.*$openedx_release.*${refused#*:}" "$work/sim.log" &&
+      ! grep -q "^apply\|^tutor k8s\|put-secret-value" "$cluster/calls.log" &&
+      [ "$(recorded release)" = "${refused%%:*}" ]; then
+      pass "$env: scripts/tutor-deploy.sh with ${refused%%:*} running refuses $openedx_release before applying anything: $(grep -o "${refused#*:}" "$work/sim.log" | head -n1)"
+    else
+      fail "$env: scripts/tutor-deploy.sh with ${refused%%:*} running failed for another reason"
+      show
+    fi
+  done
+  # Deployed before releases were recorded: the running image tag's Tutor major tells the release;
+  # a tag that does not is refused until --running-release says it.
+  rm -f "$cluster/configmaps/openedx-release.json"
+  sed -i "s/\(image: .*-openedx\(-mfe\)\{0,1\}\):.*\$/\1:$previous_major.0.1-999999999999/" "$cluster/applied.yaml"
+  if simulate "$work/sim7-$env" --skip-init > "$work/sim.log" 2>&1 &&
+    grep -q "^tutor k8s upgrade --from=$previous\$" "$cluster/calls.log" &&
+    [ "$(recorded release)" = "$openedx_release" ]; then
+    pass "$env: scripts/tutor-deploy.sh without a record, image $previous_major.0.1-*: upgrades from $previous"
+  else
+    fail "$env: scripts/tutor-deploy.sh without a record"
+    show
+  fi
+  rm -f "$cluster/configmaps/openedx-release.json"
+  sed -i 's/\(image: .*-openedx\(-mfe\)\{0,1\}\):.*$/\1:latest/' "$cluster/applied.yaml"
+  if simulate "$work/sim8-$env" --skip-init > "$work/sim.log" 2>&1; then
+    fail "$env: scripts/tutor-deploy.sh guessed the release of an image tagged latest"
+  elif grep -q "pass --running-release NAME" "$work/sim.log" && ! grep -q "^apply" "$cluster/calls.log" &&
+    simulate "$work/sim8-$env" --skip-init --running-release "$openedx_release" > "$work/sim.log" 2>&1 &&
+    ! grep -q "tutor k8s upgrade" "$cluster/calls.log" && [ "$(recorded release)" = "$openedx_release" ]; then
+    pass "$env: scripts/tutor-deploy.sh without a record and an image tag that tells no release: refused, then --running-release $openedx_release deploys"
+  else
+    fail "$env: scripts/tutor-deploy.sh --running-release"
+    show
+  fi
+  # A rebuilt cluster: tutor-generated is gone, Secrets Manager has the copy: restored, not regenerated.
   rm -f "$cluster/secrets/tutor-generated.json"
+  if simulate "$work/sim9-$env" --skip-init > "$work/sim.log" 2>&1 &&
+    grep -q "restoring it from Secrets Manager $prefix/tutor-generated" "$work/sim.log" &&
+    [ -f "$cluster/secrets/tutor-generated.json" ] && copy_matches_cluster &&
+    ! grep -q "put-secret-value" "$cluster/calls.log" &&
+    same_value "$work/sim1-$env" "$work/sim9-$env" OPENEDX_SECRET_KEY &&
+    same_value "$work/sim1-$env" "$work/sim9-$env" JWT_RSA_PRIVATE_KEY &&
+    same_value "$work/sim1-$env" "$work/sim9-$env" OPENEDX_MYSQL_PASSWORD; then
+    pass "$env: scripts/tutor-deploy.sh on a rebuilt cluster restores tutor-generated from Secrets Manager (same SECRET_KEY, JWT key, MySQL password)"
+  else
+    fail "$env: scripts/tutor-deploy.sh on a rebuilt cluster"
+    show
+  fi
+  rm -f "$cluster/secrets/tutor-generated.json" "$aws_copy"
   if simulate "$work/sim3-$env" --skip-init > "$work/sim.log" 2>&1; then
     fail "$env: scripts/tutor-deploy.sh regenerated secrets of a deployed platform"
-  elif grep -q "tutor-generated is missing but Open edX is deployed" "$work/sim.log"; then
-    pass "$env: scripts/tutor-deploy.sh refuses to regenerate the secrets of a deployed platform"
+  elif grep -q "tutor-generated is missing but Open edX is deployed" "$work/sim.log" && ! grep -q "^apply" "$cluster/calls.log"; then
+    pass "$env: scripts/tutor-deploy.sh refuses to regenerate the secrets of a deployed platform without a copy in Secrets Manager"
   else
     fail "$env: scripts/tutor-deploy.sh failed for another reason"
-    tail -n 20 "$work/sim.log" | sed 's/^/     /' >&2
+    show
   fi
 done
 unset TUTOR_ROOT TUTOR_PLUGINS_ROOT

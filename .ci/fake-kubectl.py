@@ -1,8 +1,12 @@
-"""A stand-in kubectl for .ci/check-pipeline.sh: just enough of a cluster (secrets, applied
-manifests) to run scripts/tutor-deploy.sh end to end without one. State lives in $FAKE_CLUSTER:
-secrets/<name>.json (Secret objects) and applied.yaml (the last `apply --kustomize`). Offline
-subcommands (`kustomize`, `create --dry-run=client`) go to the real kubectl in $REAL_KUBECTL.
-Every call is appended to $FAKE_CLUSTER/calls.log."""
+"""A stand-in kubectl for .ci/check-pipeline.sh: just enough of a cluster (secrets, ConfigMaps,
+applied manifests) to run scripts/tutor-deploy.sh end to end without one. State lives in
+$FAKE_CLUSTER: secrets/<name>.json (Secret objects), configmaps/<name>.json (ConfigMaps applied
+outside the manifests) and applied.yaml (the last `apply --kustomize`). As the real kubectl, a
+client-side `apply` marks a ConfigMap with the last-applied annotation and `apply --prune
+--prune-allowlist core/v1/ConfigMap` deletes the marked ConfigMaps the manifests lack (logged as
+`pruned configmap/<name>`); `apply --server-side` leaves no mark. Offline subcommands
+(`kustomize`, `create --dry-run=client`) go to the real kubectl in $REAL_KUBECTL. Every call is
+appended to $FAKE_CLUSTER/calls.log."""
 import base64, json, os, subprocess, sys
 
 import yaml
@@ -46,6 +50,12 @@ if words[:2] == ["get", "secret"]:
         not_found("secrets", words[2])
     sys.stdout.write(open(path).read())
     sys.exit(0)
+if words[:2] == ["get", "configmap"]:
+    path = os.path.join(state, "configmaps", words[2] + ".json")
+    if not os.path.exists(path):
+        not_found("configmaps", words[2])
+    sys.stdout.write(open(path).read())
+    sys.exit(0)
 if words[:2] == ["get", "namespaces"]:
     sys.exit(0)
 if words[:2] == ["get", "deployment"]:
@@ -60,12 +70,25 @@ if words[:1] == ["apply"]:
     if option("--kustomize"):
         rendered = subprocess.run([real, "kustomize", option("--kustomize")], check=True, capture_output=True, text=True).stdout
         open(os.path.join(state, "applied.yaml"), "w").write(rendered)
+        if "--prune" in args and option("--prune-allowlist") == "core/v1/ConfigMap":
+            kept = {d["metadata"]["name"] for d in yaml.safe_load_all(rendered) if d and d["kind"] == "ConfigMap"}
+            folder = os.path.join(state, "configmaps")
+            for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+                doc = json.load(open(os.path.join(folder, name)))
+                marked = "kubectl.kubernetes.io/last-applied-configuration" in (doc["metadata"].get("annotations") or {})
+                if marked and doc["metadata"]["name"] not in kept:
+                    os.remove(os.path.join(folder, name))
+                    with open(os.path.join(state, "calls.log"), "a") as log:
+                        log.write(f"pruned configmap/{doc['metadata']['name']}\n")
         sys.exit(0)
     if option("--filename") == "-":
         for doc in yaml.safe_load_all(sys.stdin):
-            if doc and doc["kind"] == "Secret":
-                os.makedirs(os.path.join(state, "secrets"), exist_ok=True)
-                json.dump(doc, open(os.path.join(state, "secrets", doc["metadata"]["name"] + ".json"), "w"))
+            if doc and doc["kind"] in ("Secret", "ConfigMap"):
+                folder = os.path.join(state, "secrets" if doc["kind"] == "Secret" else "configmaps")
+                os.makedirs(folder, exist_ok=True)
+                if "--server-side" not in args:
+                    doc["metadata"].setdefault("annotations", {})["kubectl.kubernetes.io/last-applied-configuration"] = json.dumps(doc)
+                json.dump(doc, open(os.path.join(folder, doc["metadata"]["name"] + ".json"), "w"))
         sys.exit(0)
 if words[:2] == ["rollout", "status"]:
     sys.exit(0 if words[2].split("/", 1)[1] in applied_deployments() else 1)

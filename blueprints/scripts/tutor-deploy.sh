@@ -13,18 +13,37 @@
 #   --render-only         stop after `tutor config save`: no cluster needed with --secrets-from
 #   --skip-init           do not run Tutor's init jobs (migrations etc.)
 #   --regenerate-secrets  let Tutor generate new secrets although Open edX is deployed and the
-#                         secret tutor-generated is gone (everyone is logged out)
+#                         secret tutor-generated is gone from the cluster and from Secrets
+#                         Manager (everyone is logged out)
+#   --running-release NAME  the Open edX release running now, for a platform that this script
+#                         deployed before it recorded releases and whose running image tag does
+#                         not tell (or to correct the record); one of the names in RELEASES below
 #   --timeout DURATION    how long to wait for the deployments to become ready (default 15m)
 #
 # Steps: copy ci/tutor-deploy/environments/<environment>/config.yml into a fresh Tutor root
 # ($TUTOR_ROOT, default a temporary directory), add the values Terraform stored in the cluster,
-# the values Tutor generated at the first deploy (secret tutor-generated, created here), and the
-# image tags; `tutor config save`; `tutor k8s start`; `tutor k8s do init`; set the theme; wait for
-# LMS and CMS. Secret values are never printed (and are masked in GitHub Actions logs).
+# the values Tutor generated at the first deploy (secret tutor-generated, created here, and its
+# copy in AWS Secrets Manager, <resource prefix>/tutor-generated: a rebuilt cluster gets them back
+# from there), and the image tags; `tutor config save`; when the installed Tutor deploys the next
+# Open edX release, `tutor k8s upgrade --from=<running release>`; `tutor k8s start`; `tutor k8s do
+# init`; set the theme; wait for LMS and CMS; record the release in ConfigMap openedx-release.
+# Secret values are never printed (and are masked in GitHub Actions logs).
+#
+# Releases: the installed Tutor's major version names the release it deploys (RELEASES below).
+# The running one is ConfigMap openedx-release's `release`; without it (deployed before this
+# script recorded it) the major version of the running LMS image tag (<tutor version>-<commit>)
+# tells it; failing that, --running-release. Open edX upgrades one release at a time: the next
+# release is upgraded to, a skip or a downgrade is refused before anything is applied.
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 generated_secret="tutor-generated"
+release_configmap="openedx-release"
+# Open edX releases in order, each with the major version of the Tutor that deploys it
+# (openedx.releases in the generator's _versions.yml; Tutor's tutor/env.py get_release).
+RELEASES="[[ versions.openedx.releases ]]"
+aws_region="[[ answers.aws_region ]]"
+running_release=""
 image_tag="${IMAGE_TAG:-}"
 secrets_from=""
 render_only=false
@@ -43,6 +62,7 @@ while [ "$#" -gt 0 ]; do
     --render-only) render_only=true; shift ;;
     --skip-init) skip_init=true; shift ;;
     --regenerate-secrets) regenerate=true; shift ;;
+    --running-release) running_release="${2:?--running-release needs a release name}"; shift 2 ;;
     --timeout) timeout="${2:?--timeout needs a duration}"; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
@@ -53,6 +73,13 @@ done
 environment="$1"
 env_dir="$repo_dir/ci/tutor-deploy/environments/$environment"
 [ -f "$env_dir/config.yml" ] || die "no environment '$environment' (missing $env_dir/config.yml)"
+# The Secrets Manager copy of tutor-generated (terraform/modules/github-deploy-role).
+case "$environment" in
+[% for e in environments %]
+  [[ e.name ]]) aws_secret="[[ e.resource_prefix ]]/tutor-generated" ;;
+[% endfor %]
+  *) die "environment '$environment' has no Secrets Manager copy of $generated_secret in this script" ;;
+esac
 [ -z "$secrets_from" ] || [ -d "$secrets_from" ] || die "--secrets-from: $secrets_from is not a directory"
 if [ "$render_only" = false ] && [ -n "$secrets_from" ]; then
   log "warning: deploying with values from $secrets_from instead of the cluster"
@@ -87,6 +114,94 @@ openedx_image="$(yaml_value DOCKER_IMAGE_OPENEDX)"
 mfe_image="$(yaml_value MFE_DOCKER_IMAGE)"
 tutor_version="$(tutor --version | awk '{print $NF}')"
 
+# release_of MAJOR: the release a Tutor major version deploys (empty when unknown)
+release_of() {
+  local entry
+  for entry in $RELEASES; do
+    if [ "${entry#*:}" = "$1" ]; then printf '%s' "${entry%%:*}"; return 0; fi
+  done
+}
+# release_index NAME: its position in RELEASES (empty when unknown)
+release_index() {
+  local entry index=0
+  for entry in $RELEASES; do
+    if [ "${entry%%:*}" = "$1" ]; then printf '%s' "$index"; return 0; fi
+    index=$((index + 1))
+  done
+}
+# release_at INDEX: the entry name:major at that position
+release_at() {
+  local entry index=0
+  for entry in $RELEASES; do
+    if [ "$index" = "$1" ]; then printf '%s' "$entry"; return 0; fi
+    index=$((index + 1))
+  done
+}
+release_names() { local entry; for entry in $RELEASES; do printf '%s ' "${entry%%:*}"; done; }
+tutor_major="${tutor_version%%.*}"
+release="$(release_of "$tutor_major")"
+[ -n "$release" ] || die "the installed Tutor $tutor_version deploys a release this script does not" \
+  "know (known: $RELEASES): run \`openedx-devops update\` with a generator that knows Tutor" \
+  "$tutor_major, or install the Tutor of ci/tutor-requirements.txt"
+if [ -n "$running_release" ] && [ -z "$(release_index "$running_release")" ]; then
+  die "--running-release $running_release is not one of: $(release_names)"
+fi
+
+# 0. Which release runs now, and whether this deploy upgrades it (nothing is applied yet).
+upgrade_from=""
+if [ "$render_only" = false ]; then
+  if [ -n "$running_release" ]; then
+    log "running release: $running_release (--running-release)"
+  elif kubectl --namespace "$namespace" get configmap "$release_configmap" --output json \
+    > "$work/release.json" 2> "$work/release.err"; then
+    running_release="$("$python" -c 'import json, sys; print((json.load(open(sys.argv[1])).get("data") or {}).get("release", ""))' "$work/release.json")"
+    [ -n "$(release_index "$running_release")" ] || die "ConfigMap $release_configmap in $namespace" \
+      "records release '$running_release', which is not one of: $(release_names); pass --running-release NAME"
+    log "running release: $running_release (ConfigMap $release_configmap)"
+  elif ! grep -q NotFound "$work/release.err"; then
+    die "cannot read ConfigMap $release_configmap in $namespace: $(cat "$work/release.err")"
+  elif running_image="$(kubectl --namespace "$namespace" get deployment lms \
+    --output 'jsonpath={.spec.template.spec.containers[0].image}' 2>/dev/null)" && [ -n "$running_image" ]; then
+    # Deployed before releases were recorded: the build tags images <tutor version>-<commit>, so
+    # the tag's major version is the Tutor, hence the release, that built the running image.
+    running_tag="${running_image##*:}"
+    running_major="${running_tag%%.*}"
+    case "$running_major" in '' | *[!0-9]*) running_major="" ;; esac
+    [ "$running_tag" != "$running_image" ] && [ -n "$running_major" ] &&
+      running_release="$(release_of "$running_major")"
+    [ -n "$running_release" ] || die "Open edX runs in $namespace (image $running_image) but neither" \
+      "ConfigMap $release_configmap nor the image tag tells which release it is: pass" \
+      "--running-release NAME (one of: $(release_names))"
+    log "running release: $running_release (no ConfigMap $release_configmap: from the running image tag $running_tag)"
+  else
+    log "first deploy: no Open edX runs in $namespace"
+  fi
+  if [ -n "$running_release" ]; then
+    running_index="$(release_index "$running_release")"
+    target_index="$(release_index "$release")"
+    if [ "$target_index" -lt "$running_index" ]; then
+      die "Open edX $running_release runs in $namespace, but the installed Tutor $tutor_version deploys" \
+        "the older $release: a downgrade is not possible (the databases carry $running_release's" \
+        "migrations); install the Tutor of $running_release (ci/tutor-requirements.txt)"
+    elif [ "$target_index" -gt $((running_index + 1)) ]; then
+      next="$(release_at "$((running_index + 1))")"
+      next_major="${next#*:}"
+      next="${next%%:*}"
+      die "Open edX $running_release runs in $namespace, but the installed Tutor $tutor_version deploys" \
+        "$release: Open edX upgrades one release at a time. Upgrade to $next first: install Tutor" \
+        "$next_major (tutor==$next_major.* and its plugins in ci/tutor-requirements.txt), build the" \
+        "images, deploy; then move on to $release"
+    elif [ "$target_index" -gt "$running_index" ]; then
+      upgrade_from="$running_release"
+      log "upgrade: Open edX $running_release runs in $namespace, this deploy upgrades it to $release"
+      if [ "$skip_init" = true ]; then
+        log "warning: --skip-init during an upgrade: the migrations of $release run at the next deploy" \
+          "without --skip-init; run it before the platform is used"
+      fi
+    fi
+  fi
+fi
+
 # 1. Values from the cluster (or --secrets-from), as a JSON object of Tutor keys.
 mkdir -p "$work/secrets"
 while read -r secret _; do
@@ -97,19 +212,40 @@ while read -r secret _; do
       die "cannot read secret $secret in namespace $namespace"
   }
 done < "$repo_dir/ci/tutor-deploy/cluster-secrets.txt"
+mirror=false
 if [ -z "$secrets_from" ] && [ "$render_only" = false ]; then
+  mirror=true
+  # The AWS copy, as written by an earlier deploy (Terraform creates the secret without a value:
+  # no copy yet reads as ResourceNotFoundException). Only into a file of the private $work.
+  if aws secretsmanager get-secret-value --region "$aws_region" --secret-id "$aws_secret" \
+    --query SecretString --output text > "$work/aws-generated.json" 2> "$work/aws.err"; then
+    log "Secrets Manager $aws_secret holds a copy of $generated_secret"
+  elif grep -q ResourceNotFoundException "$work/aws.err"; then
+    rm -f "$work/aws-generated.json"
+  else
+    die "cannot read Secrets Manager secret $aws_secret: $(cat "$work/aws.err")"
+  fi
   if kubectl --namespace "$namespace" get secret "$generated_secret" --output json \
     > "$work/generated.json" 2> "$work/generated.err"; then
     log "using the values Tutor generated at the first deploy (secret $generated_secret)"
   elif grep -q NotFound "$work/generated.err"; then
     rm -f "$work/generated.json"
+    if [ -f "$work/aws-generated.json" ] && [ "$regenerate" = false ]; then
+      # A rebuilt cluster (or a deleted secret): the copy keeps sessions, JWTs and OAuth clients.
+      log "secret $generated_secret is missing: restoring it from Secrets Manager $aws_secret"
+      touch "$work/restore"
     # New secrets would log everyone out and change the openedx MySQL password: only on a first
     # deploy, or when asked for.
-    if kubectl --namespace "$namespace" get deployment lms >/dev/null 2>&1 && [ "$regenerate" = false ]; then
-      die "secret $generated_secret is missing but Open edX is deployed in $namespace; restore the" \
-        "secret, or pass --regenerate-secrets to let Tutor generate new ones"
+    elif kubectl --namespace "$namespace" get deployment lms >/dev/null 2>&1 && [ "$regenerate" = false ]; then
+      die "secret $generated_secret is missing but Open edX is deployed in $namespace, and Secrets" \
+        "Manager $aws_secret has no copy; restore the secret, or pass --regenerate-secrets to let" \
+        "Tutor generate new ones"
+    elif [ "$regenerate" = true ]; then
+      log "--regenerate-secrets: Tutor generates new secrets (everyone is logged out)"
+    else
+      log "first deploy: Tutor generates its secrets now; they are kept in secret $generated_secret" \
+        "and in Secrets Manager $aws_secret"
     fi
-    log "first deploy: Tutor generates its secrets now; they are kept in secret $generated_secret"
   else
     die "cannot read secret $generated_secret: $(cat "$work/generated.err")"
   fi
@@ -153,6 +289,19 @@ if os.path.exists(generated_file):
     data = json.load(open(generated_file)).get("data") or {}
     generated = {k: base64.b64decode(v).decode() for k, v in data.items()}
     masks.extend(generated.values())
+# The Secrets Manager copy: a JSON object of strings, or the restore would be refused.
+aws_file = os.path.join(work, "aws-generated.json")
+if os.path.exists(aws_file):
+    try:
+        copy = json.load(open(aws_file))
+    except ValueError:
+        copy = None
+    if not isinstance(copy, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in copy.items()):
+        sys.exit("tutor-deploy: error: the Secrets Manager copy of tutor-generated is not a JSON object of strings")
+    masks.extend(copy.values())
+    if os.path.exists(os.path.join(work, "restore")):
+        generated = copy
+    json.dump(copy, open(os.path.join(work, "aws-values.json"), "w"))
 json.dump(values, open(os.path.join(work, "cluster.json"), "w"))
 json.dump(generated, open(os.path.join(work, "generated-values.json"), "w"))
 if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -238,17 +387,33 @@ if os.environ.get("GITHUB_ACTIONS") == "true":
         for part in value.splitlines():
             if part.strip():
                 print(f"::add-mask::{part}")
+old_umask = os.umask(0o077)
 outdir = os.path.join(work, "generated")
 os.makedirs(outdir, mode=0o700)
 for key, value in keep.items():
     with open(os.path.join(outdir, key), "w") as out:
         out.write(value)
-changed = keep != generated
+# The cluster secret is written when it would change, or is restored; the AWS copy when it
+# differs from what the cluster now has (first deploy, a new plugin's secret, a copy not yet made).
+changed = keep != generated or os.path.exists(os.path.join(work, "restore"))
 open(os.path.join(work, "generated-changed"), "w").write("yes" if changed else "no")
+aws_values = os.path.join(work, "aws-values.json")
+copy = json.load(open(aws_values)) if os.path.exists(aws_values) else None
+with open(os.path.join(work, "aws-new.json"), "w") as out:
+    json.dump(keep, out, sort_keys=True)
+open(os.path.join(work, "aws-changed"), "w").write("yes" if keep and keep != copy else "no")
+os.umask(old_umask)
 PY
 if [ "$render_only" = true ]; then
   log "rendered $TUTOR_ROOT/env (render only: nothing applied)"
   exit 0
+fi
+# The AWS copy first: a deploy that cannot keep it stops before anything is applied. The value
+# goes from a private file (umask 077 above), never on a command line.
+if [ "$mirror" = true ] && [ "$(cat "$work/aws-changed")" = yes ]; then
+  log "storing Tutor's generated values in Secrets Manager $aws_secret"
+  aws secretsmanager put-secret-value --region "$aws_region" --secret-id "$aws_secret" \
+    --secret-string "file://$work/aws-new.json" >/dev/null
 fi
 if [ "$(cat "$work/generated-changed")" = yes ]; then
   log "storing Tutor's generated values in secret $generated_secret"
@@ -257,7 +422,12 @@ if [ "$(cat "$work/generated-changed")" = yes ]; then
     kubectl --namespace "$namespace" apply --filename - >/dev/null
 fi
 
-# 5. Apply, initialise, theme, wait.
+# 5. Upgrade (the release-specific tasks, before the new manifests start), apply, initialise,
+#    theme, wait.
+if [ -n "$upgrade_from" ]; then
+  log "upgrading from $upgrade_from to $release: tutor k8s upgrade --from=$upgrade_from"
+  tutor k8s upgrade --from="$upgrade_from"
+fi
 log "applying the manifests to namespace $namespace"
 tutor k8s start --prune-configmaps
 if [ "$skip_init" = false ]; then
@@ -275,4 +445,13 @@ for deployment in lms cms lms-worker cms-worker mfe; do
     kubectl --namespace "$namespace" rollout status "deployment/$deployment" --timeout "$timeout"
   fi
 done
+
+# 6. Record what runs now, for the next deploy's upgrade decision. Server-side apply leaves no
+#    last-applied annotation, so `tutor k8s start --prune-configmaps` (which prunes ConfigMaps that
+#    kubectl apply created and Tutor's manifests lack) keeps it.
+log "recording release $release (Tutor $tutor_version) in ConfigMap $release_configmap"
+kubectl --namespace "$namespace" create configmap "$release_configmap" --from-literal=release="$release" \
+  --from-literal=tutor_version="$tutor_version" --from-literal=image_tag="$image_tag" \
+  --dry-run=client --output yaml |
+  kubectl --namespace "$namespace" apply --server-side --field-manager=tutor-deploy --filename - >/dev/null
 log "done: https://$(tutor config printvalue LMS_HOST) and https://$(tutor config printvalue CMS_HOST)"

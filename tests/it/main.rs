@@ -15,6 +15,7 @@ mod pipeline_tree;
 mod platform_review;
 mod properties;
 mod provider_schema;
+mod release_upgrade;
 mod schema;
 mod secrets;
 mod snapshots;

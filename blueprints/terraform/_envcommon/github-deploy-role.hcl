@@ -1,4 +1,5 @@
-# The role the deploy workflow assumes for this environment (EKS access entry).
+# The role the deploy workflow assumes for this environment (EKS access entry), and the Secrets
+# Manager copy of the Kubernetes secret tutor-generated with its KMS key.
 # Included by every environment's `github-deploy-role` unit; inputs set in a unit win over these.
 locals {
   # Evaluated for the including unit: get_terragrunt_dir() and find_in_parent_folders start from
@@ -17,6 +18,14 @@ dependency "github_oidc" {
   config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/github-oidc"
   mock_outputs = {
     url = "https://token.actions.githubusercontent.com"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
+}
+
+dependency "github_infrastructure_role" {
+  config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/github-infrastructure-role"
+  mock_outputs = {
+    arn = "arn:aws:iam::000000000000:role/mock"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
@@ -42,4 +51,8 @@ inputs = {
   namespaces          = [local.env.namespace]
   # Production keeps the images it runs from expiring (modules/ecr).
   mark_deployed_images = local.env.is_production
+  # scripts/tutor-deploy.sh reads and writes this name.
+  tutor_generated_secret_name = "${local.env.resource_prefix}/tutor-generated"
+  # Besides the deploy role, only the infrastructure admins may decrypt it.
+  admin_principal_arns = concat([dependency.github_infrastructure_role.outputs.arn], local.global.eks_admin_principal_arns)
 }

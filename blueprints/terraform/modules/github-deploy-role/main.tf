@@ -4,6 +4,16 @@
 # namespaced) and read the rest of the cluster (`tutor k8s start` first gets the Namespace, which
 # Terraform created, and creates it only when that fails). Only jobs of this repository in the
 # environment's GitHub environment can assume it (OIDC).
+#
+# It also keeps the one AWS copy of the values Tutor generated at the first deploy (SECRET_KEY, JWT
+# keys, OAuth client secrets: the Kubernetes secret `tutor-generated`), so that a rebuilt cluster
+# keeps sessions, tokens and OAuth clients: scripts/tutor-deploy.sh writes the Secrets Manager
+# secret below after Tutor generated or changed a value and restores from it when the cluster
+# secret is missing. Terraform creates the secret without a value: no value is in the state.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
 
 locals {
   organization = split("/", var.github_repository)[0]
@@ -51,7 +61,94 @@ module "role" {
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [var.ecr_kms_key_arn]
     }
+    # Read, describe and write the copy of tutor-generated; no create, delete or policy change.
+    TutorGeneratedSecret = {
+      actions   = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
+      resources = [aws_secretsmanager_secret.tutor_generated.arn]
+    }
+    # Its key, only through Secrets Manager (GetSecretValue decrypts, PutSecretValue makes a data key).
+    TutorGeneratedKms = {
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [aws_kms_key.tutor_generated.arn]
+      condition = [{
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]
+      }]
+    }
   }
+}
+
+locals {
+  # The secret's ARN ends in a random 6-character suffix that Secrets Manager adds; the key policy
+  # cannot name the secret itself (the secret names the key), so it matches the name.
+  tutor_generated_arn_pattern = "arn:aws:secretsmanager:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:secret:${var.tutor_generated_secret_name}-??????"
+  # Who may decrypt the copy: the deploy role, and the infrastructure admins (the infrastructure
+  # role and the cluster admins, who can read the cluster secret anyway), for a restore by hand.
+  tutor_generated_readers = distinct(concat([module.role.arn], var.admin_principal_arns))
+}
+
+# A key of its own, so that the key policy, not every IAM policy with kms:Decrypt on "*", decides
+# who reads the secret: the account (through IAM) administers the key but cannot use it; the
+# readers above use it only through Secrets Manager and only for this secret.
+resource "aws_kms_key" "tutor_generated" {
+  description             = "Encrypts the Secrets Manager copy of tutor-generated of ${var.cluster_name}"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministersKey"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action = [
+          "kms:CancelKeyDeletion",
+          "kms:Create*",
+          "kms:Delete*",
+          "kms:Describe*",
+          "kms:Disable*",
+          "kms:Enable*",
+          "kms:Get*",
+          "kms:List*",
+          "kms:Put*",
+          "kms:Revoke*",
+          "kms:RotateKeyOnDemand",
+          "kms:ScheduleKeyDeletion",
+          "kms:TagResource",
+          "kms:UntagResource",
+          "kms:Update*",
+        ]
+        Resource = "*"
+      },
+      {
+        Sid       = "ReadersUseThroughSecretsManager"
+        Effect    = "Allow"
+        Principal = { AWS = local.tutor_generated_readers }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "kms:ViaService" = "secretsmanager.${data.aws_region.current.region}.amazonaws.com" }
+          StringLike   = { "kms:EncryptionContext:SecretARN" = local.tutor_generated_arn_pattern }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_alias" "tutor_generated" {
+  name          = "alias/${replace(var.tutor_generated_secret_name, "/", "-")}"
+  target_key_id = aws_kms_key.tutor_generated.key_id
+}
+
+resource "aws_secretsmanager_secret" "tutor_generated" {
+  #checkov:skip=CKV2_AWS_57:Tutor generated these values (Django SECRET_KEY, JWT keys, OAuth clients); rotating them logs everyone out and breaks OAuth clients, so it is a deliberate deploy with --regenerate-secrets, not a rotation Lambda.
+  name        = var.tutor_generated_secret_name
+  description = "Copy of the Kubernetes secret tutor-generated of ${var.cluster_name} (scripts/tutor-deploy.sh writes it)"
+  kms_key_id  = aws_kms_key.tutor_generated.arn
+  # A deleted secret stays recoverable for 30 days (aws secretsmanager restore-secret).
+  recovery_window_in_days = 30
 }
 
 resource "aws_eks_access_entry" "deploy" {
