@@ -271,6 +271,11 @@ fn the_webhook_takes_queued_jobs_and_holds_pull_requests_from_forks() {
             "\"FORK_PULL_REQUESTS\"",
             "{name}: {path}"
         );
+        // Only those who may push approve: reading the repository is not enough.
+        let approvers = source(&name, policy, "approver_roles");
+        for weak in ["GITHUB_READ", "GITHUB_TRIAGE"] {
+            assert!(!approvers.contains(weak), "{name}: {path}: {approvers}");
+        }
         // The GitHub credential is the account's connection, no token.
         let project = block(&module, "resource", &["aws_codebuild_project", "runner"]).unwrap();
         let auth = block(block(project, "source", &[]).unwrap(), "auth", &[]).unwrap();

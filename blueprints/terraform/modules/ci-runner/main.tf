@@ -246,9 +246,11 @@ resource "aws_codebuild_webhook" "runner" {
     }
   }
 
-  # A pull request from a fork runs nothing here until a maintainer approves it with a comment
-  # (such pull requests get no OIDC token either).
+  # A pull request from a fork runs nothing here until someone who may push to the repository
+  # approves it with a comment `/codebuild_run(<commit>)` (such pull requests get no OIDC token
+  # either).
   pull_request_build_policy {
     requires_comment_approval = "FORK_PULL_REQUESTS"
+    approver_roles            = ["GITHUB_WRITE", "GITHUB_MAINTAIN", "GITHUB_ADMIN"]
   }
 }
