@@ -146,6 +146,12 @@ pub(crate) fn idle_cost(answers: &Answers, environment: &Environment) -> Cost {
             }),
         ));
     }
+    // CodeBuild bills the minutes a build runs: the runner costs nothing at rest.
+    rows.push(CostRow {
+        item: "CI runner (CodeBuild, per build minute)".to_owned(),
+        cell: "$0 at rest".to_owned(),
+        monthly: Some(0),
+    });
     let small_items = if production {
         SMALL_ITEMS_PRODUCTION
     } else {

@@ -153,7 +153,7 @@ fn update_moves_an_old_repository_to_envcommon_and_keeps_every_edit() {
             *path
         })
         .collect();
-    assert_eq!(common.len(), 14, "{common:#?}");
+    assert_eq!(common.len(), 15, "{common:#?}");
     let fresh_files = files(&fresh);
     let after = files(&repo);
     for path in &common {
@@ -168,11 +168,13 @@ fn update_moves_an_old_repository_to_envcommon_and_keeps_every_edit() {
             path.starts_with("terraform/environments/") && path.ends_with("/terragrunt.hcl")
         })
         .collect();
-    assert_eq!(units.len(), 28);
+    assert_eq!(units.len(), 30);
     for unit in &units {
         let expected = match *unit {
             MYSQL => "merge",
             REDIS => "conflict",
+            // Newer than the old repository (issue 16).
+            _ if unit.ends_with("/ci-runner/terragrunt.hcl") => "create",
             _ => "update",
         };
         assert_eq!(actions[unit], expected, "{unit}");

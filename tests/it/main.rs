@@ -3,6 +3,7 @@
 //! repository.
 
 mod check;
+mod ci_runners;
 mod cli;
 mod common;
 mod data_tier;
