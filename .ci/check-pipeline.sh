@@ -357,7 +357,7 @@ if production:
         if name not in covered:
             problems.append(f"production: no PodDisruptionBudget selects the {name} pods")
 elif lms_min == 1 and pdbs:
-    problems.append(f"non-production: PodDisruptionBudgets over single pods: {[p['metadata']['name'] for p in pdbs]}")
+    problems.append(f"non-production with one LMS pod: PodDisruptionBudgets {[p['metadata']['name'] for p in pdbs]}, but its services run one pod each")
 hosts = {"lms": ("lms", config["LMS_HOST"]), "cms": ("cms", config["CMS_HOST"])}
 for name in ("lms", "cms"):
     c = container(name)
@@ -373,9 +373,9 @@ for name in ("lms", "cms"):
     if "httpGet" in c.get("livenessProbe", {}):
         problems.append(f"{name} livenessProbe goes through Django: a database outage would restart every pod")
 summary = ", ".join(f"{n} {h['spec']['minReplicas']}-{h['spec']['maxReplicas']}" for n, h in sorted(hpas.items()))
-budgets = ", ".join(sorted(p["metadata"]["name"] for p in pdbs)) or "none"
+budgets = ", ".join(sorted(f"{p['metadata']['name']} ({next((f'{k} {v}' for k, v in p['spec'].items() if k in ('maxUnavailable', 'minAvailable')), '?')})" for p in pdbs)) or "none"
 sizes = ", ".join(f"{n} {container(n)['resources']['requests'].get('cpu')}/{container(n)['resources']['requests'].get('memory')}" for n in ("lms", "cms", "lms-worker", "cms-worker") if n in deployments and container(n).get("resources"))
-print(f"{'production' if production else 'non-production'}: HPAs {summary}; PDBs (maxUnavailable 1): {budgets}; requests {sizes}; probes on lms and cms; no replicas under an HPA")
+print(f"{'production' if production else 'non-production'}: HPAs {summary}; PDBs {budgets}; requests {sizes}; probes on lms and cms; no replicas under an HPA")
 if problems:
     print("\n".join(problems))
     sys.exit(1)
