@@ -18,7 +18,9 @@ pub const OTHER_LMS_PODS: (u32, u32) = (1, 2);
 
 /// What a node keeps for itself before pods get anything: the EKS AMI's kube-reserved CPU (6% of
 /// the first core, 1% of the second, 0.5% of the third and fourth, 0.25% of the others) and
-/// memory (255 MiB plus 11 MiB per pod, counted here for 58 pods), the kubelet's hard eviction
+/// memory (255 MiB plus 11 MiB per pod, counted here for 58 pods; both from awslabs/amazon-eks-ami,
+/// nodeadm/internal/kubelet/config.go, getCPUMillicoresToReserve and
+/// getMemoryMebibytesToReserve), the kubelet's hard eviction
 /// threshold (100 MiB), and an allowance for the DaemonSets every node runs (VPC CNI, kube-proxy,
 /// EBS CSI node, Pod Identity agent, log and metrics agents).
 const DAEMONSETS_CPU_MILLI: u32 = 250;

@@ -360,7 +360,8 @@ hooks.Filters.ENV_PATCHES.add_item(
 # connections at once), and a hung one is never replaced. Each web pod gets:
 # - a startup probe that allows 10 minutes for the first answer (migrations of a new release run
 #   in the init jobs, but loading Open edX takes a minute or two), before the others begin;
-# - a readiness probe on /heartbeat (Django answering, with its MySQL and MongoDB reachable) with
+# - a readiness probe on /heartbeat (openedx-platform's lms/urls.py and cms/urls.py: Django
+#   answering, with its MySQL and MongoDB reachable) with
 #   the Host header the app accepts: Django refuses the kubelet's default Host (the pod's IP) with
 #   400 DisallowedHost; Tutor's ALLOWED_HOSTS lists "lms" and "cms" for calls inside the cluster;
 # - a liveness probe on the TCP port only, so that a database outage never restarts every pod.
