@@ -6,6 +6,9 @@
 #   - for every environment: Tutor (the pinned release, real CLI) accepts config.yml with the local
 #     plugin, `kubectl kustomize` builds the rendered env/, the LMS and CMS deployments exist and
 #     the MySQL, MongoDB and Redis deployments are absent exactly when the answers put them on AWS;
+#     the app tier: HPAs (pod-autoscaling plugin) for lms, cms and their workers, two or more LMS
+#     and Studio pods behind PodDisruptionBudgets in production, one of each elsewhere and no
+#     budget that blocks a drain, resource requests, probes, no `replicas:` fighting the HPAs;
 #     the deploy helper renders the same environment with stand-in cluster secrets, and deploys
 #     the first environment to a simulated cluster and AWS (.ci/fake-kubectl.py, .ci/fake-aws.py):
 #     twice, after a Tutor upgrade, across releases, and onto a rebuilt cluster;
@@ -277,6 +280,109 @@ if problems:
 PY
 }
 
+# assert_app_tier ENV MANIFESTS CONFIG ANSWERS: what keeps the LMS and Studio up and scaling
+assert_app_tier() {
+  "$py" - "$1" "$2" "$3" "$4" <<'PY'
+import sys, yaml
+env, manifests, config_file, answers_file = sys.argv[1:5]
+# The environment as the answers describe it: the first one is production unless it says not,
+# and takes 2 LMS pods there, 1 elsewhere, unless lms_min_pods says otherwise.
+listed = (yaml.safe_load(open(answers_file)) or {}).get("environments") or [{"name": "prod"}]
+index, answer = next((i, e) for i, e in enumerate(listed) if e["name"] == env)
+production = bool(answer.get("production", index == 0))
+lms_min = int(answer.get("lms_min_pods", 2 if production else 1))
+docs = [d for d in yaml.safe_load_all(open(manifests)) if d]
+config = yaml.safe_load(open(config_file))
+wanted = config.get("POD_AUTOSCALING_EXTRA_SERVICES") or {}
+deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+hpas = {d["spec"]["scaleTargetRef"]["name"]: d for d in docs if d["kind"] == "HorizontalPodAutoscaler"}
+pdbs = [d for d in docs if d["kind"] == "PodDisruptionBudget"]
+problems = []
+if "pod-autoscaling" not in (config.get("PLUGINS") or []):
+    problems.append("config.yml does not enable the pod-autoscaling plugin")
+def pod_labels(name):
+    return deployments[name]["spec"]["template"]["metadata"].get("labels") or {}
+def container(name):
+    containers = deployments[name]["spec"]["template"]["spec"]["containers"]
+    return next((c for c in containers if c["name"] == name), containers[0])
+for name in ("lms", "cms", "lms-worker", "cms-worker"):
+    if name not in wanted:
+        problems.append(f"config.yml POD_AUTOSCALING_EXTRA_SERVICES has no entry for {name}")
+for name, hpa in hpas.items():
+    if name not in deployments:
+        problems.append(f"HPA {hpa['metadata']['name']} scales a deployment that does not exist: {name}")
+for name in ("lms", "cms", "lms-worker", "cms-worker", *(n for n in ("mfe", "caddy") if n in wanted)):
+    hpa = hpas.get(name)
+    if name not in deployments:
+        continue
+    if not hpa:
+        problems.append(f"no HorizontalPodAutoscaler for {name}")
+        continue
+    low, high = hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]
+    want = wanted.get(name, {})
+    if (low, high) != (want.get("min_replicas"), want.get("max_replicas")):
+        problems.append(f"HPA {name} runs {low}..{high} pods, config.yml says {want.get('min_replicas')}..{want.get('max_replicas')}")
+    if high <= 1:
+        problems.append(f"HPA {name} cannot scale (maxReplicas {high})")
+    if production and name in ("lms", "cms") and low < 2:
+        problems.append(f"production: HPA {name} has minReplicas {low}; at least 2 keep it up during a node drain")
+    if not production and lms_min == 1 and low != 1:
+        problems.append(f"non-production: HPA {name} has minReplicas {low}, not 1")
+    if "replicas" in deployments[name]["spec"]:
+        problems.append(f"deployment {name} sets replicas: {deployments[name]['spec']['replicas']}: every deploy would reset what its HPA chose")
+    requests = (container(name).get("resources") or {}).get("requests") or {}
+    if name in ("lms", "cms", "lms-worker", "cms-worker"):
+        if "cpu" not in requests or "memory" not in requests:
+            problems.append(f"container {name} has no CPU and memory requests: {requests}")
+        elif (str(requests["cpu"]), str(requests["memory"])) != (str(want.get("cpu_request")), str(want.get("memory_request"))):
+            problems.append(f"container {name} requests {requests}, config.yml says {want.get('cpu_request')} / {want.get('memory_request')}")
+covered = {}
+for pdb in pdbs:
+    selector = pdb["spec"]["selector"].get("matchLabels") or {}
+    matched = [n for n in deployments if selector.items() <= pod_labels(n).items()]
+    if not matched:
+        problems.append(f"PDB {pdb['metadata']['name']} selects no pod (selector {selector})")
+    for name in matched:
+        covered[name] = pdb
+        pods = hpas[name]["spec"]["minReplicas"] if name in hpas else deployments[name]["spec"].get("replicas", 1)
+        spec = pdb["spec"]
+        blocks = ("minAvailable" in spec and int(spec["minAvailable"]) >= pods) or ("maxUnavailable" in spec and int(spec["maxUnavailable"]) < 1)
+        if blocks:
+            problems.append(f"PDB {pdb['metadata']['name']} over {pods} {name} pod(s) allows no eviction: it blocks every node drain")
+        if pods < 2:
+            problems.append(f"PDB {pdb['metadata']['name']} covers a single {name} pod: it guarantees nothing and a drain waits on it")
+        if spec.get("unhealthyPodEvictionPolicy") != "AlwaysAllow":
+            problems.append(f"PDB {pdb['metadata']['name']}: a pod that is not ready would block drains (no unhealthyPodEvictionPolicy: AlwaysAllow)")
+if production:
+    for name in ("lms", "cms", "caddy"):
+        if name not in covered:
+            problems.append(f"production: no PodDisruptionBudget selects the {name} pods")
+elif lms_min == 1 and pdbs:
+    problems.append(f"non-production with one LMS pod: PodDisruptionBudgets {[p['metadata']['name'] for p in pdbs]}, but its services run one pod each")
+hosts = {"lms": ("lms", config["LMS_HOST"]), "cms": ("cms", config["CMS_HOST"])}
+for name in ("lms", "cms"):
+    c = container(name)
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        if probe not in c:
+            problems.append(f"container {name} has no {probe}")
+            continue
+        get = c[probe].get("httpGet")
+        if get:
+            host = {h["name"].lower(): h["value"] for h in get.get("httpHeaders") or []}.get("host")
+            if host not in hosts[name]:
+                problems.append(f"{name} {probe}: Host {host!r} is not in ALLOWED_HOSTS {hosts[name]}: Django answers 400")
+    if "httpGet" in c.get("livenessProbe", {}):
+        problems.append(f"{name} livenessProbe goes through Django: a database outage would restart every pod")
+summary = ", ".join(f"{n} {h['spec']['minReplicas']}-{h['spec']['maxReplicas']}" for n, h in sorted(hpas.items()))
+budgets = ", ".join(sorted(f"{p['metadata']['name']} ({next((f'{k} {v}' for k, v in p['spec'].items() if k in ('maxUnavailable', 'minAvailable')), '?')})" for p in pdbs)) or "none"
+sizes = ", ".join(f"{n} {container(n)['resources']['requests'].get('cpu')}/{container(n)['resources']['requests'].get('memory')}" for n in ("lms", "cms", "lms-worker", "cms-worker") if n in deployments and container(n).get("resources"))
+print(f"{'production' if production else 'non-production'}: HPAs {summary}; PDBs {budgets}; requests {sizes}; probes on lms and cms; no replicas under an HPA")
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+PY
+}
+
 envs_accepted=0
 for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
   env="$(basename "$env_dir")"
@@ -288,9 +394,12 @@ for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
   mkdir -p "$root"
   cp "$config" "$root/config.yml"
   export TUTOR_ROOT="$root" TUTOR_PLUGINS_ROOT="$repo/ci/tutor-plugins"
-  if tutor plugins enable devops mfe > "$work/tutor.log" 2>&1 &&
+  # The plugins config.yml enables (PLUGINS): each must be installed, the local one found.
+  plugins="$("$py" -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1])).get("PLUGINS") or []))' "$config" 2>/dev/null)"
+  # shellcheck disable=SC2086 # $plugins is a list of plugin names
+  if tutor plugins enable $plugins > "$work/tutor.log" 2>&1 &&
     tutor config save --set DEVOPS_S3_BUCKET=check-media-bucket >> "$work/tutor.log" 2>&1; then
-    pass "$env: tutor $(tutor --version | awk '{print $NF}') accepts config.yml with the devops and mfe plugins"
+    pass "$env: tutor $(tutor --version | awk '{print $NF}') accepts config.yml with the plugins $plugins"
     envs_accepted=$((envs_accepted + 1))
   else
     fail "$env: tutor config save"
@@ -315,6 +424,12 @@ for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
   else
     fail "$env: manifests"
     sed 's/^/     /' "$work/am.log" >&2
+  fi
+  if assert_app_tier "$env" "$work/$env.yaml" "$config" "$answers" > "$work/at.log" 2>&1; then
+    pass "$env: $(head -n1 "$work/at.log")"
+  else
+    fail "$env: app tier"
+    sed 's/^/     /' "$work/at.log" >&2
   fi
 
   # 2. The deploy helper, with stand-in cluster secrets.

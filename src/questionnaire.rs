@@ -148,7 +148,12 @@ fn ask_question(
                 Value::String(choices.get(index).copied().unwrap_or(choices[0]).to_owned())
             }
             _ => {
-                let text = prompter.input(key, question.key, suggested.as_str())?;
+                // A count is suggested as its digits.
+                let suggestion = match suggested {
+                    Value::Number(number) => Some(number.to_string()),
+                    other => other.as_str().map(str::to_owned),
+                };
+                let text = prompter.input(key, question.key, suggestion.as_deref())?;
                 question
                     .kind
                     .normalize(Value::String(text.trim().to_owned()))
@@ -206,7 +211,8 @@ fn ask_environments(
             let answers_default = if question.key == "subdomain" && index > 0 {
                 derived
             } else {
-                question.default_for(&Map::new(), index)
+                // Defaults that follow this environment's earlier answers (`production`).
+                question.default_for(&environment, index)
             };
             // A network range is recorded always: it must never move with the list.
             if matches!(question.key, "name" | "vpc_cidr") || value != answers_default {
@@ -243,6 +249,10 @@ fn environment_default(
             .unwrap_or(Value::Null);
     }
     let base = question.default_for(&Map::new(), index);
+    // The pod counts follow this environment's `production`, not the environment before.
+    if let crate::answers::questions::DefaultValue::ByProduction { .. } = question.default {
+        return question.default_for(this, index);
+    }
     if index == 0 {
         return base;
     }

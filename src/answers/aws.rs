@@ -512,6 +512,74 @@ impl Service {
     }
 }
 
+// Capacity. vCPUs and memory of the EC2 types above, from the AWS "Amazon EC2 Instance Types"
+// specifications (docs.aws.amazon.com/ec2/latest/instancetypes/gp.html for t3, t3a and m*,
+// co.html for c*, mo.html for r*): within a family, a size has the same vCPUs everywhere (medium
+// 1, large 2, xlarge 4, Nxlarge 4N), and memory per vCPU is 4 GiB for the general-purpose
+// families, 2 GiB for the compute-optimised ones and 8 GiB for the memory-optimised ones. The
+// burstable t3 and t3a families are the exception, listed one by one. `.metal` differs by family
+// (96 to 192 vCPUs): the smallest, m5/c5/r5.metal's 96, is used, a lower bound.
+
+/// t3 and t3a: (size, vCPUs, memory in GiB; nano is half a GiB, written as 0).
+const BURSTABLE_CAPACITY: &[(&str, u32, u32)] = &[
+    ("nano", 2, 0),
+    ("micro", 2, 1),
+    ("small", 2, 2),
+    ("medium", 2, 4),
+    ("large", 2, 8),
+    ("xlarge", 4, 16),
+    ("2xlarge", 8, 32),
+];
+
+/// vCPUs of a size of the m, c and r families.
+const SIZE_VCPUS: &[(&str, u32)] = &[
+    ("medium", 1),
+    ("large", 2),
+    ("xlarge", 4),
+    ("2xlarge", 8),
+    ("4xlarge", 16),
+    ("8xlarge", 32),
+    ("12xlarge", 48),
+    ("16xlarge", 64),
+    ("24xlarge", 96),
+    ("32xlarge", 128),
+    ("48xlarge", 192),
+    ("metal", 96),
+];
+
+/// What one EC2 instance offers: vCPUs and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capacity {
+    pub vcpus: u32,
+    pub memory_mib: u32,
+}
+
+/// The vCPUs and memory of an EC2 instance type of the catalogue; `None` for another type.
+pub fn ec2_capacity(instance_type: &str) -> Option<Capacity> {
+    if !knows(Service::Ec2, instance_type) {
+        return None;
+    }
+    let (family, size) = instance_type.split_once('.')?;
+    if family == "t3" || family == "t3a" {
+        let (_, vcpus, gib) = BURSTABLE_CAPACITY.iter().find(|(name, ..)| *name == size)?;
+        let memory_mib = if *gib == 0 { 512 } else { gib * 1024 };
+        return Some(Capacity {
+            vcpus: *vcpus,
+            memory_mib,
+        });
+    }
+    let (_, vcpus) = SIZE_VCPUS.iter().find(|(name, _)| *name == size)?;
+    let gib_per_vcpu = match family.chars().next()? {
+        'c' => 2,
+        'r' => 8,
+        _ => 4,
+    };
+    Some(Capacity {
+        vcpus: *vcpus,
+        memory_mib: vcpus * gib_per_vcpu * 1024,
+    })
+}
+
 /// Whether `value` is in the service's catalogue.
 fn knows(service: Service, value: &str) -> bool {
     value
@@ -723,6 +791,23 @@ mod tests {
         }
         assert!(check_instance_type(Service::DocumentDb, "db.t4g.medium").is_ok());
         assert!(check_instance_type(Service::DocumentDb, "db.r8g.2xlarge").is_ok());
+    }
+
+    #[test]
+    fn every_ec2_type_of_the_catalogue_has_its_capacity() {
+        for name in Service::Ec2.all_types() {
+            let capacity = ec2_capacity(&name).unwrap_or_else(|| panic!("{name}"));
+            assert!(capacity.vcpus >= 1 && capacity.memory_mib >= 512, "{name}");
+        }
+        let of = |name: &str| ec2_capacity(name).map(|c| (c.vcpus, c.memory_mib));
+        assert_eq!(of("t3.large"), Some((2, 8192)));
+        assert_eq!(of("t3a.medium"), Some((2, 4096)));
+        assert_eq!(of("t3.nano"), Some((2, 512)));
+        assert_eq!(of("m7i.xlarge"), Some((4, 16384)));
+        assert_eq!(of("m7i-flex.2xlarge"), Some((8, 32768)));
+        assert_eq!(of("c7i.large"), Some((2, 4096)));
+        assert_eq!(of("r6i.xlarge"), Some((4, 32768)));
+        assert_eq!(of("db.t3.large"), None);
     }
 
     #[test]

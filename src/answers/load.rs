@@ -200,6 +200,7 @@ fn typed(question: &Question, text: &str) -> Value {
     match (question.kind, text) {
         (Kind::Bool, "true") => Value::Bool(true),
         (Kind::Bool, "false") => Value::Bool(false),
+        (Kind::Count { .. }, _) => question.kind.normalize(Value::String(text.to_owned())),
         _ => Value::String(text.to_owned()),
     }
 }

@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod load;
 pub mod questions;
+pub mod scaling;
 pub mod schema;
 
 use crate::suggest::escape_control;
@@ -91,6 +92,9 @@ pub struct Environment {
     pub mongodb_instance_type: String,
     /// Used when `mongodb` is `documentdb`.
     pub documentdb_instance_class: String,
+    /// The fewest and the most LMS pods (the other services follow, see [`scaling`]).
+    pub lms_min_pods: u32,
+    pub lms_max_pods: u32,
 }
 
 /// Validated answers. Only [`Answers::validate`] makes one, so every value in it has been checked.
@@ -260,6 +264,30 @@ impl Answers {
                     ),
                 });
             }
+            if environment.lms_min_pods > environment.lms_max_pods {
+                problems.push(Problem {
+                    key: format!("environments.{index}.lms_max_pods"),
+                    message: format!(
+                        "is {}, fewer than `lms_min_pods` ({}): the autoscaler needs room between the two",
+                        environment.lms_max_pods, environment.lms_min_pods
+                    ),
+                });
+            }
+            if let Some(capacity) = aws::ec2_capacity(&environment.eks_instance_type) {
+                let node = scaling::allocatable(capacity);
+                if node.memory_mib < scaling::MIN_ALLOCATABLE_MEMORY_MIB {
+                    problems.push(Problem {
+                        key: format!("environments.{index}.eks_instance_type"),
+                        message: format!(
+                            "is `{}`, whose {} MiB leave pods about {} MiB once Kubernetes has taken its share; an LMS pod and a worker need {} MiB: pick a type with at least 4 GiB, such as `t3.medium` or `t3.large`",
+                            environment.eks_instance_type,
+                            capacity.memory_mib,
+                            node.memory_mib,
+                            scaling::MIN_ALLOCATABLE_MEMORY_MIB
+                        ),
+                    });
+                }
+            }
             let prefix = self.resource_prefix(environment);
             if prefix.len() > MAX_RESOURCE_PREFIX {
                 problems.push(Problem {
@@ -292,6 +320,12 @@ impl Answers {
             ));
         }
         for (index, environment) in self.environments.iter().enumerate() {
+            if environment.production && environment.lms_min_pods < 2 {
+                warnings.push(format!(
+                    "`environments.{index}.lms_min_pods` is {}: production (`{}`) runs one LMS pod and one Studio pod, so every node drain, upgrade or spot interruption takes the site down until a new pod starts; 2 keeps one running",
+                    environment.lms_min_pods, environment.name
+                ));
+            }
             if environment.production {
                 continue;
             }
@@ -385,6 +419,8 @@ fn default_environment() -> Environment {
         redis_node_type: default("redis_node_type"),
         mongodb_instance_type: default("mongodb_instance_type"),
         documentdb_instance_class: default("documentdb_instance_class"),
+        lms_min_pods: scaling::PRODUCTION_LMS_PODS.0,
+        lms_max_pods: scaling::PRODUCTION_LMS_PODS.1,
     }
 }
 
@@ -471,6 +507,12 @@ fn environment(
         return None;
     }
     let text = |key: &str| values[key].as_str().unwrap_or_default().to_owned();
+    let count = |key: &str| {
+        values[key]
+            .as_u64()
+            .and_then(|value| u32::try_from(value).ok())
+            .unwrap_or(1)
+    };
     Some(Environment {
         name: text("name"),
         subdomain: text("subdomain"),
@@ -486,6 +528,8 @@ fn environment(
         redis_node_type: text("redis_node_type"),
         mongodb_instance_type: text("mongodb_instance_type"),
         documentdb_instance_class: text("documentdb_instance_class"),
+        lms_min_pods: count("lms_min_pods"),
+        lms_max_pods: count("lms_max_pods"),
     })
 }
 

@@ -2,6 +2,7 @@
 //! questionnaire, validation, `questions` and the answers reference are all driven from it.
 
 use super::aws::{self, Service};
+use super::scaling;
 use serde_json::{Map, Value};
 
 /// What kind of value a question takes; each kind knows how to check a value.
@@ -31,6 +32,8 @@ pub enum Kind {
     Instance(Service),
     /// An IPv4 `/16` network in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16).
     VpcCidr,
+    /// A whole number from `min` to `max`.
+    Count { min: u32, max: u32 },
     /// The list of environments (its items have their own questions).
     Environments,
 }
@@ -50,6 +53,11 @@ pub enum DefaultValue {
     FirstEnvironment,
     /// The first [`free_vpc_cidr`] not used by another environment of the same answers.
     FreeVpcRange,
+    /// A number that depends on the environment's `production` answer.
+    ByProduction {
+        production: u32,
+        other: u32,
+    },
 }
 
 /// One question of the table.
@@ -239,6 +247,34 @@ pub const ENVIRONMENT_QUESTIONS: &[Question] = &[
         group: "environments",
         help: "the DocumentDB instance class (`db.t3`/`db.t4g` medium, `db.r5`/`db.r6g`/`db.r8g`), used when `mongodb` is `documentdb`",
     },
+    Question {
+        key: "lms_min_pods",
+        kind: Kind::Count {
+            min: 1,
+            max: scaling::MAX_PODS,
+        },
+        default: DefaultValue::ByProduction {
+            production: scaling::PRODUCTION_LMS_PODS.0,
+            other: scaling::OTHER_LMS_PODS.0,
+        },
+        required: false,
+        group: "environments",
+        help: "the fewest LMS pods that always run (the autoscaler adds more under load); 2 or more keeps the site up while a node is replaced, and Studio, the MFEs and Caddy then run 2 as well",
+    },
+    Question {
+        key: "lms_max_pods",
+        kind: Kind::Count {
+            min: 1,
+            max: scaling::MAX_PODS,
+        },
+        default: DefaultValue::ByProduction {
+            production: scaling::PRODUCTION_LMS_PODS.1,
+            other: scaling::OTHER_LMS_PODS.1,
+        },
+        required: false,
+        group: "environments",
+        help: "the most LMS pods the autoscaler runs under load (at least `lms_min_pods`); Studio, the workers, the MFEs and Caddy may grow to half as many",
+    },
 ];
 
 impl Question {
@@ -258,6 +294,13 @@ impl Question {
             DefaultValue::Bool(flag) => Value::Bool(flag),
             DefaultValue::SameAs(key) => resolved.get(key).cloned().unwrap_or(Value::Null),
             DefaultValue::OneEnvironment => Value::Null,
+            DefaultValue::ByProduction { production, other } => {
+                let is_production = resolved
+                    .get("production")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(environment == 0);
+                Value::from(if is_production { production } else { other })
+            }
         }
     }
 
@@ -274,6 +317,9 @@ impl Question {
             DefaultValue::FreeVpcRange => Some(
                 "the first `10.N.0.0/16` (N = 10, 20, 30, ...) no other environment uses".into(),
             ),
+            DefaultValue::ByProduction { production, other } => Some(format!(
+                "{production} in a production environment, {other} in the others"
+            )),
             DefaultValue::None => None,
         }
     }
@@ -285,6 +331,7 @@ impl Kind {
         match self {
             Kind::Bool => "boolean",
             Kind::Choice(_) => "choice",
+            Kind::Count { .. } => "integer",
             Kind::Environments => "list of environments",
             _ => "string",
         }
@@ -303,6 +350,9 @@ impl Kind {
     /// quoted (`"123456789012"`) or as the AWS console shows it (`1234-5678-9012`) becomes its
     /// 12 digits. Anything else is returned as it is, for [`Kind::check`] to judge.
     pub fn normalize(&self, value: Value) -> Value {
+        if let (Kind::Count { .. }, Value::String(text)) = (self, &value) {
+            return text.trim().parse::<u32>().map_or(value, Value::from);
+        }
         let Kind::AccountId = self else {
             return value;
         };
@@ -340,6 +390,16 @@ impl Kind {
         if let Kind::Environments = self {
             return Ok(());
         }
+        if let Kind::Count { min, max } = self {
+            return match value.as_u64() {
+                Some(count) if (u64::from(*min)..=u64::from(*max)).contains(&count) => Ok(()),
+                Some(_) => Err(format!("expected a whole number from {min} to {max}")),
+                None => Err(format!(
+                    "expected a whole number from {min} to {max}, not {}",
+                    super::describe(value)
+                )),
+            };
+        }
         let Some(text) = value.as_str() else {
             return Err(match (self, value) {
                 (Kind::AccountId, Value::Number(_)) => {
@@ -361,7 +421,7 @@ impl Kind {
             Kind::Choice(choices) => check_choice(text, choices),
             Kind::Instance(service) => aws::check_instance_type(*service, text),
             Kind::VpcCidr => check_vpc_cidr(text),
-            Kind::Bool | Kind::Environments => Ok(()),
+            Kind::Bool | Kind::Count { .. } | Kind::Environments => Ok(()),
         }
     }
 }

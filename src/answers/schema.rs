@@ -90,6 +90,7 @@ fn kind_schema(kind: &Kind) -> Value {
         }),
         Kind::Choice(choices) => json!({ "type": "string", "enum": choices }),
         Kind::Bool => json!({ "type": "boolean" }),
+        Kind::Count { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
         Kind::Instance(service) => instance_schema(*service),
         Kind::VpcCidr => json!({
             "type": "string",

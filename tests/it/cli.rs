@@ -218,6 +218,8 @@ fn questions_lists_every_key_with_its_default() {
         "environments[].redis_node_type",
         "environments[].mongodb_instance_type",
         "environments[].documentdb_instance_class",
+        "environments[].lms_min_pods",
+        "environments[].lms_max_pods",
     ] {
         assert!(
             text.contains(&format!("{key}  (")),
@@ -231,7 +233,7 @@ fn questions_lists_every_key_with_its_default() {
             .assert()
             .success(),
     );
-    assert_eq!(rows.as_array().unwrap().len(), 21);
+    assert_eq!(rows.as_array().unwrap().len(), 23);
 }
 
 #[test]

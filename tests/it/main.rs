@@ -2,6 +2,7 @@
 //! the real binary or the library on answers of its own; none reads anything outside the
 //! repository.
 
+mod app_scaling;
 mod check;
 mod ci_runners;
 mod cli;

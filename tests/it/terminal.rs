@@ -65,6 +65,8 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
             ("Redis-compatible", ""),
             ("the MongoDB server", ""),
             ("the DocumentDB instance class", ""),
+            ("the fewest LMS pods", ""),
+            ("the most LMS pods", ""),
         ] {
             reply_to(session, prompt, reply, true);
         }

@@ -12,6 +12,9 @@ What it does (each part can be switched or tuned with the DEVOPS_* keys below):
   course exports, Learning Core media) by signed S3 URLs; AWS credentials from EKS Pod Identity
   (the LMS and CMS pods, workers and jobs run as the service account `openedx`), no access key;
 - email through Amazon SES (the SMTP_* keys of config.yml) with a proper sender address;
+- an app tier that survives node drains: PodDisruptionBudgets where two or more pods run,
+  readiness, liveness and startup probes, pods spread over nodes and zones (the pod counts and
+  sizes themselves are POD_AUTOSCALING_EXTRA_SERVICES of the pod-autoscaling plugin);
 - CORS, CSRF and cookie settings for the LMS, Studio and MFE hosts of the environment, with
   cookie names of its own in every environment but production (DEVOPS_COOKIE_PREFIX);
 - the caveats of managed AWS services: ElastiCache with TLS and AUTH for every Redis client (cache,
@@ -60,6 +63,9 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         # DocumentDB does not support retryable writes.
         ("DEVOPS_MONGODB_RETRY_WRITES", False),
 [% endif %]
+        # Probes on the LMS, Studio, MFE and Caddy pods (Tutor's manifests have none), and their
+        # pods spread over nodes and zones. False: Tutor's manifests as they are.
+        ("DEVOPS_PROBES", True),
         # Comprehensive theme set as the default theme of the LMS and CMS sites by every deploy
         # (a folder of ci/tutor-build/themes/). Empty: Open edX's own look.
         ("DEVOPS_THEME", ""),
@@ -346,5 +352,105 @@ hooks.Filters.ENV_PATCHES.add_item(
       path: /spec/template/spec/serviceAccountName
       value: "{{ DEVOPS_SERVICE_ACCOUNT }}"
 {% endif %}""",
+    )
+)
+
+# Tutor 22's Deployments have no probes: a pod counts as ready as soon as its container starts,
+# so a new LMS pod receives requests while Django is still loading (uWSGI's HTTP router accepts
+# connections at once), and a hung one is never replaced. Each web pod gets:
+# - a startup probe that allows 10 minutes for the first answer (migrations of a new release run
+#   in the init jobs, but loading Open edX takes a minute or two), before the others begin;
+# - a readiness probe on /heartbeat (openedx-platform's lms/urls.py and cms/urls.py: Django
+#   answering, with its MySQL and MongoDB reachable) with
+#   the Host header the app accepts: Django refuses the kubelet's default Host (the pod's IP) with
+#   400 DisallowedHost; Tutor's ALLOWED_HOSTS lists "lms" and "cms" for calls inside the cluster;
+# - a liveness probe on the TCP port only, so that a database outage never restarts every pod.
+# The workers (Celery) serve no port and get none. Pods of a service prefer different nodes and
+# zones (never required: a full zone must not stop a pod from starting).
+hooks.Filters.ENV_PATCHES.add_item(
+    (
+        "kustomization-patches",
+        """{% if DEVOPS_PROBES %}
+{% for name, port, host in [("lms", 8000, "lms"), ("cms", 8000, "cms"), ("mfe", 8002, ""), ("caddy", 80, "")] %}
+{% if name != "mfe" or MFE_HOST is defined %}
+- target:
+    group: apps
+    kind: Deployment
+    name: "^{{ name }}$"
+  patch: |-
+    {% for probe in ["startupProbe", "readinessProbe"] %}
+    - op: add
+      path: /spec/template/spec/containers/0/{{ probe }}
+      value:
+        {% if host %}
+        httpGet:
+          path: /heartbeat
+          port: {{ port }}
+          httpHeaders:
+            - name: Host
+              value: "{{ host }}"
+        {% else %}
+        tcpSocket:
+          port: {{ port }}
+        {% endif %}
+        periodSeconds: {% if probe == "startupProbe" %}5{% else %}10{% endif %}
+        timeoutSeconds: 5
+        failureThreshold: {% if probe == "startupProbe" %}120{% else %}3{% endif %}
+    {% endfor %}
+    - op: add
+      path: /spec/template/spec/containers/0/livenessProbe
+      value:
+        tcpSocket:
+          port: {{ port }}
+        periodSeconds: 20
+        timeoutSeconds: 5
+        failureThreshold: 3
+    - op: add
+      path: /spec/template/spec/topologySpreadConstraints
+      value:
+        {% for key in ["kubernetes.io/hostname", "topology.kubernetes.io/zone"] %}
+        - maxSkew: 1
+          topologyKey: {{ key }}
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/name: {{ name }}
+        {% endfor %}
+{% endif %}
+{% endfor %}
+{% endif %}""",
+    )
+)
+
+# A PodDisruptionBudget for each service in front of learners that always runs two or more pods
+# (min_replicas of POD_AUTOSCALING_EXTRA_SERVICES): a node drain (Karpenter consolidation, a node
+# upgrade, a spot interruption's notice) evicts one pod at a time, and waits for its replacement
+# to be ready before the next. Never over a single pod: that budget would block every drain.
+# maxUnavailable 1 (not minAvailable) keeps allowing one eviction however far the autoscaler has
+# grown, and AlwaysAllow lets a pod that is not ready anyway be evicted, so a crash-looping pod
+# never blocks a drain either. The selector is the Deployment's own; Tutor's kustomization adds its
+# instance labels to both.
+hooks.Filters.ENV_PATCHES.add_item(
+    (
+        "k8s-deployments",
+        """{% set devops_scaling = POD_AUTOSCALING_EXTRA_SERVICES if POD_AUTOSCALING_EXTRA_SERVICES is defined else {} %}
+{% for name in ["lms", "cms", "mfe", "caddy"] %}
+{% set service = devops_scaling.get(name, {}) %}
+{% if service.get("enable_hpa") and service.get("min_replicas", 1) >= 2 and (name != "mfe" or MFE_HOST is defined) %}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ name }}
+  labels:
+    app.kubernetes.io/name: {{ name }}
+spec:
+  maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ name }}
+{% endif %}
+{% endfor %}""",
     )
 )
