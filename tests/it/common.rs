@@ -309,3 +309,57 @@ pub fn hcl_block<'a>(body: &'a hcl::Body, kind: &str, labels: &[&str]) -> Option
         })
         .map(|block| &block.body)
 }
+
+/// A rendered HCL file, parsed; a parse error panics naming the example and the file.
+pub fn hcl_body(name: &str, path: &str, text: &str) -> hcl::Body {
+    hcl::parse(text).unwrap_or_else(|error| panic!("{name}: `{path}` is not HCL: {error}"))
+}
+
+/// An object key of HCL as text.
+pub fn hcl_key(key: &hcl::ObjectKey) -> String {
+    match key {
+        hcl::ObjectKey::Identifier(identifier) => identifier.as_str().to_owned(),
+        hcl::ObjectKey::Expression(expression) => match hcl_value(expression) {
+            serde_json::Value::String(text) => text,
+            other => other.to_string(),
+        },
+        other => format!("{other:?}"),
+    }
+}
+
+/// Literals as JSON values, `jsonencode(x)` and `yamlencode(x)` as `x`, anything else as its
+/// source text.
+pub fn hcl_value(expression: &hcl::Expression) -> serde_json::Value {
+    match expression {
+        hcl::Expression::Null => serde_json::Value::Null,
+        hcl::Expression::Bool(value) => serde_json::Value::Bool(*value),
+        hcl::Expression::Number(number) => {
+            serde_json::to_value(number).unwrap_or(serde_json::Value::Null)
+        }
+        hcl::Expression::String(text) => serde_json::Value::String(text.clone()),
+        hcl::Expression::TemplateExpr(template) => match template.as_ref() {
+            hcl::TemplateExpr::QuotedString(text) => serde_json::Value::String(text.clone()),
+            hcl::TemplateExpr::Heredoc(heredoc) => {
+                serde_json::Value::String(heredoc.template.clone())
+            }
+        },
+        hcl::Expression::Array(items) => {
+            serde_json::Value::Array(items.iter().map(hcl_value).collect())
+        }
+        hcl::Expression::Object(object) => serde_json::Value::Object(
+            object
+                .iter()
+                .map(|(k, v)| (hcl_key(k), hcl_value(v)))
+                .collect::<serde_json::Map<String, serde_json::Value>>(),
+        ),
+        hcl::Expression::Parenthesis(inner) => hcl_value(inner),
+        hcl::Expression::FuncCall(call)
+            if ["jsonencode", "yamlencode"].contains(&call.name.name.as_str()) =>
+        {
+            hcl_value(&call.args[0])
+        }
+        other => serde_json::Value::String(
+            hcl::format::to_string(other).unwrap_or_else(|_| format!("{other:?}")),
+        ),
+    }
+}

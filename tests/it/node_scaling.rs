@@ -5,8 +5,10 @@
 //! and the unit whose Helm releases wait for pods on Karpenter's nodes depends on Karpenter. The
 //! upstream facts the checks rely on are constants here, each naming its source.
 
-use crate::common::{self, Tree, hcl_attribute as attribute, hcl_block as block};
-use hcl::{Body, Expression, ObjectKey, TemplateExpr};
+use crate::common::{
+    self, Tree, hcl_attribute as attribute, hcl_block as block, hcl_body, hcl_value as to_json,
+};
+use hcl::{Expression, ObjectKey};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -44,52 +46,6 @@ fn file<'a>(tree: &'a Tree, name: &str, path: &str) -> &'a str {
     tree.get(path)
         .unwrap_or_else(|| panic!("{name}: no `{path}`"))
         .as_str()
-}
-
-fn hcl_body(name: &str, path: &str, text: &str) -> Body {
-    hcl::parse(text).unwrap_or_else(|error| panic!("{name}: `{path}` is not HCL: {error}"))
-}
-
-fn key(key: &ObjectKey) -> String {
-    match key {
-        ObjectKey::Identifier(identifier) => identifier.as_str().to_owned(),
-        ObjectKey::Expression(expression) => match to_json(expression) {
-            Value::String(text) => text,
-            other => other.to_string(),
-        },
-        other => format!("{other:?}"),
-    }
-}
-
-/// Literals as JSON values, `jsonencode(x)` and `yamlencode(x)` as `x`, anything else as its
-/// source text.
-fn to_json(expression: &Expression) -> Value {
-    match expression {
-        Expression::Null => Value::Null,
-        Expression::Bool(value) => Value::Bool(*value),
-        Expression::Number(number) => serde_json::to_value(number).unwrap_or(Value::Null),
-        Expression::String(text) => Value::String(text.clone()),
-        Expression::TemplateExpr(template) => match template.as_ref() {
-            TemplateExpr::QuotedString(text) => Value::String(text.clone()),
-            TemplateExpr::Heredoc(heredoc) => Value::String(heredoc.template.clone()),
-        },
-        Expression::Array(items) => Value::Array(items.iter().map(to_json).collect()),
-        Expression::Object(object) => Value::Object(
-            object
-                .iter()
-                .map(|(k, v)| (key(k), to_json(v)))
-                .collect::<Map<String, Value>>(),
-        ),
-        Expression::Parenthesis(inner) => to_json(inner),
-        Expression::FuncCall(call)
-            if ["jsonencode", "yamlencode"].contains(&call.name.name.as_str()) =>
-        {
-            to_json(&call.args[0])
-        }
-        other => {
-            Value::String(hcl::format::to_string(other).unwrap_or_else(|_| format!("{other:?}")))
-        }
-    }
 }
 
 /// Each environment's `locals` of env.hcl, by environment folder.

@@ -7,8 +7,10 @@
 //! of build and deploy (the workflow's own shell step run), and the EKS, Karpenter and deploy role
 //! settings. The upstream facts the checks rely on are constants here, each naming its source.
 
-use crate::common::{self, Tree, read_checkout as read};
-use hcl::{Body, Expression, ObjectKey, TemplateExpr};
+use crate::common::{
+    self, Tree, hcl_body, hcl_key as key, hcl_value as to_json, read_checkout as read,
+};
+use hcl::{Body, Expression, ObjectKey};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -65,51 +67,6 @@ fn file<'a>(tree: &'a Tree, name: &str, path: &str) -> &'a str {
     tree.get(path)
         .unwrap_or_else(|| panic!("{name}: no `{path}`"))
         .as_str()
-}
-
-fn hcl_body(name: &str, path: &str, text: &str) -> Body {
-    hcl::parse(text).unwrap_or_else(|error| panic!("{name}: `{path}` is not HCL: {error}"))
-}
-
-fn source_text(expression: &Expression) -> String {
-    hcl::format::to_string(expression).unwrap_or_else(|_| format!("{expression:?}"))
-}
-
-fn key(key: &ObjectKey) -> String {
-    match key {
-        ObjectKey::Identifier(identifier) => identifier.as_str().to_owned(),
-        ObjectKey::Expression(expression) => match to_json(expression) {
-            Value::String(text) => text,
-            other => other.to_string(),
-        },
-        other => format!("{other:?}"),
-    }
-}
-
-fn to_json(expression: &Expression) -> Value {
-    match expression {
-        Expression::Null => Value::Null,
-        Expression::Bool(value) => Value::Bool(*value),
-        Expression::Number(number) => serde_json::to_value(number).unwrap_or(Value::Null),
-        Expression::String(text) => Value::String(text.clone()),
-        Expression::TemplateExpr(template) => match template.as_ref() {
-            TemplateExpr::QuotedString(text) => Value::String(text.clone()),
-            TemplateExpr::Heredoc(heredoc) => Value::String(heredoc.template.clone()),
-        },
-        Expression::Array(items) => Value::Array(items.iter().map(to_json).collect()),
-        Expression::Object(object) => Value::Object(
-            object
-                .iter()
-                .map(|(k, v)| (key(k), to_json(v)))
-                .collect::<Map<String, Value>>(),
-        ),
-        Expression::Parenthesis(inner) => to_json(inner),
-        // `jsonencode({...})`: its argument.
-        Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
-            to_json(&call.args[0])
-        }
-        other => Value::String(source_text(other)),
-    }
 }
 
 use common::{hcl_attribute as attribute, hcl_block as block};
