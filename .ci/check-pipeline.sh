@@ -516,6 +516,23 @@ sys.exit(0 if copy and copy == {k: base64.b64decode(v).decode() for k, v in data
 PY
   }
   show() { grep -v 'running Tutor as root' "$work/sim.log" | tail -n 30 | sed 's/^/     /' >&2; }
+  # deploy_order_ok: the release is recorded before the manifests are applied, and the old
+  # ConfigMaps are pruned only after every rollout (pods of the old ReplicaSet still mount them).
+  deploy_order_ok() {
+    "$py" - "$cluster/calls.log" <<'PY'
+import sys
+calls = [line.strip() for line in open(sys.argv[1])]
+def first(test):
+    return next((i for i, c in enumerate(calls) if test(c)), None)
+record = first(lambda c: "create configmap openedx-release" in c or ("apply --server-side" in c and "tutor-deploy" in c))
+start = first(lambda c: c == "tutor k8s start")
+rollouts = [i for i, c in enumerate(calls) if " rollout status " in f" {c} "]
+prune = first(lambda c: c == "tutor k8s start --prune-configmaps")
+ok = None not in (record, start, prune) and rollouts and record < start < min(rollouts) and max(rollouts) < prune
+sys.exit(0 if ok else 1)
+PY
+  }
+
   if simulate "$work/sim1-$env" --skip-init --image-tag "$tutor_version-111111111111" > "$work/sim.log" 2>&1 &&
     [ -f "$cluster/secrets/tutor-generated.json" ] &&
     [ -f "$aws_copy" ] && copy_matches_cluster &&
@@ -523,6 +540,7 @@ PY
     ! grep -q "tutor k8s upgrade" "$cluster/calls.log" &&
     [ "$(recorded release)" = "$openedx_release" ] && [ "$(recorded tutor_version)" = "$tutor_version" ] &&
     grep -q "image: .*-openedx:$tutor_version-111111111111\$" "$cluster/applied.yaml" &&
+    deploy_order_ok &&
     simulate "$work/sim2-$env" --skip-init >> "$work/sim.log" 2>&1 &&
     ! grep -q "put-secret-value" "$cluster/calls.log" &&
     ! grep -q "pruned configmap/openedx-release" "$cluster/calls.log" &&
@@ -530,7 +548,7 @@ PY
     same_value "$work/sim1-$env" "$work/sim2-$env" OPENEDX_SECRET_KEY &&
     same_value "$work/sim1-$env" "$work/sim2-$env" JWT_RSA_PRIVATE_KEY &&
     [ "$(value "$work/sim2-$env/config.yml" OPENEDX_MYSQL_PASSWORD | wc -c)" -gt 30 ]; then
-    pass "$env: scripts/tutor-deploy.sh on a simulated cluster: first deploy stores Tutor's secrets in the cluster and Secrets Manager ($prefix/tutor-generated, from a file) and records $openedx_release; the next reuses them, the running image and the record"
+    pass "$env: scripts/tutor-deploy.sh on a simulated cluster: first deploy stores Tutor's secrets in the cluster and Secrets Manager ($prefix/tutor-generated, from a file), records $openedx_release before applying, prunes old ConfigMaps only after the rollout; the next reuses them, the running image and the record"
   else
     fail "$env: scripts/tutor-deploy.sh on a simulated cluster"
     show
@@ -558,7 +576,7 @@ PY
   record_release "$previous"
   if simulate "$work/sim5-$env" --skip-init > "$work/sim.log" 2>&1 &&
     grep -n "^tutor k8s upgrade --from=$previous\$" "$cluster/calls.log" | cut -d: -f1 > "$work/upgrade.line" &&
-    grep -n "^tutor k8s start" "$cluster/calls.log" | cut -d: -f1 > "$work/start.line" &&
+    grep -n "^tutor k8s start" "$cluster/calls.log" | head -n1 | cut -d: -f1 > "$work/start.line" &&
     [ -s "$work/upgrade.line" ] && [ "$(cat "$work/upgrade.line")" -lt "$(cat "$work/start.line")" ] &&
     [ "$(recorded release)" = "$openedx_release" ]; then
     pass "$env: scripts/tutor-deploy.sh with $previous running: tutor k8s upgrade --from=$previous before tutor k8s start, then records $openedx_release"
@@ -626,6 +644,29 @@ PY
     fail "$env: scripts/tutor-deploy.sh failed for another reason"
     show
   fi
+  # Asked to regenerate anyway: new secrets, but the running platform's ID (in every Deployment's
+  # immutable selector) stays, or `tutor k8s start` would fail with the Services moved to no pod.
+  running_id="$("$py" -c 'import sys, yaml; print(next(d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "Deployment" and d["metadata"]["name"] == "lms")["metadata"]["labels"]["app.kubernetes.io/instance"])' "$cluster/applied.yaml")"
+  if simulate "$work/sim10-$env" --skip-init --regenerate-secrets > "$work/sim.log" 2>&1 &&
+    [ "openedx-$(value "$work/sim10-$env/config.yml" ID)" = "$running_id" ] &&
+    ! same_value "$work/sim1-$env" "$work/sim10-$env" OPENEDX_SECRET_KEY; then
+    pass "$env: scripts/tutor-deploy.sh --regenerate-secrets: new secrets, the running instance label $running_id kept"
+  else
+    fail "$env: scripts/tutor-deploy.sh --regenerate-secrets changed the platform's ID or kept its secrets"
+    show
+  fi
+  # Terraform never created the Secrets Manager secret: refused before anything is applied.
+  touch "$cluster/aws/no-secret"
+  if simulate "$work/sim11-$env" --skip-init > "$work/sim.log" 2>&1; then
+    fail "$env: scripts/tutor-deploy.sh deployed without the Secrets Manager secret"
+  elif grep -q "apply terraform/environments/$env/github-deploy-role first" "$work/sim.log" &&
+    ! grep -q "^apply\|^tutor k8s" "$cluster/calls.log"; then
+    pass "$env: scripts/tutor-deploy.sh without its Secrets Manager secret: refused, naming the unit to apply"
+  else
+    fail "$env: scripts/tutor-deploy.sh without its Secrets Manager secret failed for another reason"
+    show
+  fi
+  rm -f "$cluster/aws/no-secret"
 done
 unset TUTOR_ROOT TUTOR_PLUGINS_ROOT
 

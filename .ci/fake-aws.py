@@ -2,7 +2,7 @@
 from $FAKE_CLUSTER/aws/. Secrets Manager: secrets/<secret id with / as %>.json holds the
 SecretString (no file: Terraform created the secret without a value, and the real service answers
 ResourceNotFoundException); a value may only arrive as `--secret-string file://...`, never on the
-command line. ECR: `describe-images` prints the tags in ecr-tags.txt. Every call is appended to
+command line; `describe-secret` fails when aws/no-secret exists. ECR: `describe-images` prints the tags in ecr-tags.txt. Every call is appended to
 $FAKE_CLUSTER/calls.log as `aws ...`."""
 import json, os, sys
 
@@ -30,6 +30,12 @@ def secret_path(secret_id):
     return os.path.join(state, "secrets", secret_id.replace("/", "%") + ".json")
 
 
+if args[:2] == ["secretsmanager", "describe-secret"]:
+    # The secret exists unless aws/no-secret says Terraform never created it.
+    if os.path.exists(os.path.join(state, "no-secret")):
+        fail("ResourceNotFoundException", "DescribeSecret operation: Secrets Manager can't find the specified secret.")
+    print(option("--secret-id"))
+    sys.exit(0)
 if args[:2] == ["secretsmanager", "get-secret-value"]:
     path = secret_path(option("--secret-id"))
     if not os.path.exists(path):

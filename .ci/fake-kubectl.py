@@ -64,7 +64,10 @@ if words[:2] == ["get", "deployment"]:
     if option("--output", "").startswith("jsonpath"):
         docs = yaml.safe_load_all(open(os.path.join(state, "applied.yaml")))
         dep = next(d for d in docs if d and d["kind"] == "Deployment" and d["metadata"]["name"] == words[2])
-        sys.stdout.write(dep["spec"]["template"]["spec"]["containers"][0]["image"])
+        if "metadata.labels" in option("--output"):
+            sys.stdout.write(dep["metadata"]["labels"]["app.kubernetes.io/instance"])
+        else:
+            sys.stdout.write(dep["spec"]["template"]["spec"]["containers"][0]["image"])
     sys.exit(0)
 if words[:1] == ["apply"]:
     if option("--kustomize"):

@@ -26,7 +26,8 @@
 # copy in AWS Secrets Manager, <resource prefix>/tutor-generated: a rebuilt cluster gets them back
 # from there), and the image tags; `tutor config save`; when the installed Tutor deploys the next
 # Open edX release, `tutor k8s upgrade --from=<running release>`; `tutor k8s start`; `tutor k8s do
-# init`; set the theme; wait for LMS and CMS; record the release in ConfigMap openedx-release.
+# init`; set the theme; wait for LMS and CMS; prune the ConfigMaps of the previous configuration.
+# The release is recorded in ConfigMap openedx-release before the new manifests are applied.
 # Secret values are never printed (and are masked in GitHub Actions logs).
 #
 # Releases: the installed Tutor's major version names the release it deploys (RELEASES below).
@@ -94,10 +95,20 @@ if [ "$render_only" = false ] || [ -z "$secrets_from" ]; then
   command -v kubectl >/dev/null || die "kubectl is not installed"
 fi
 
-export TUTOR_ROOT="${TUTOR_ROOT:-$(mktemp -d)}"
+# Everything written from here on (the Tutor root with its rendered passwords, the work files)
+# is readable by this user alone.
+umask 077
+own_root=""
+if [ -z "${TUTOR_ROOT:-}" ]; then
+  TUTOR_ROOT="$(mktemp -d)"
+  # A temporary root holds every rendered password: removed at exit, unless --render-only was
+  # asked for to look at it.
+  [ "$render_only" = true ] || own_root="$TUTOR_ROOT"
+fi
+export TUTOR_ROOT
 export TUTOR_PLUGINS_ROOT="$repo_dir/ci/tutor-plugins"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" ${own_root:+"$own_root"}' EXIT
 mkdir -p "$TUTOR_ROOT"
 
 # yaml_value KEY: a scalar of the committed config.yml
@@ -215,8 +226,15 @@ done < "$repo_dir/ci/tutor-deploy/cluster-secrets.txt"
 mirror=false
 if [ -z "$secrets_from" ] && [ "$render_only" = false ]; then
   mirror=true
-  # The AWS copy, as written by an earlier deploy (Terraform creates the secret without a value:
-  # no copy yet reads as ResourceNotFoundException). Only into a file of the private $work.
+  # The secret itself must exist (Terraform creates it, without a value): without it a rebuilt
+  # cluster could not tell a lost copy from a first deploy.
+  aws secretsmanager describe-secret --region "$aws_region" --secret-id "$aws_secret" \
+    --query Name --output text > /dev/null 2> "$work/aws.err" ||
+    die "cannot find Secrets Manager secret $aws_secret, where the deploy keeps a copy of" \
+      "$generated_secret: apply terraform/environments/$environment/github-deploy-role first" \
+      "($(tr '\n' ' ' < "$work/aws.err"))"
+  # The AWS copy, as written by an earlier deploy (no copy yet reads as
+  # ResourceNotFoundException). Only into a file of the private $work.
   if aws secretsmanager get-secret-value --region "$aws_region" --secret-id "$aws_secret" \
     --query SecretString --output text > "$work/aws-generated.json" 2> "$work/aws.err"; then
     log "Secrets Manager $aws_secret holds a copy of $generated_secret"
@@ -352,6 +370,16 @@ if [ -n "$image_tag" ]; then
   sets+=(--set "DOCKER_IMAGE_OPENEDX=${openedx_image%:*}:$image_tag" --set "MFE_DOCKER_IMAGE=${mfe_image%:*}:$image_tag")
 fi
 
+# Tutor's ID names the platform in the label app.kubernetes.io/instance=openedx-<ID> that every
+# Deployment's selector carries, and a selector cannot change: a running platform keeps its ID
+# whatever happens to tutor-generated (--regenerate-secrets, a copy without it), or `tutor k8s
+# start` fails halfway with the Services already pointing at no pod.
+if [ "$render_only" = false ]; then
+  kubectl --namespace "$namespace" get deployment lms \
+    --output 'jsonpath={.metadata.labels.app\.kubernetes\.io/instance}' > "$work/instance" 2>/dev/null ||
+    rm -f "$work/instance"
+fi
+
 # 3. The Tutor configuration: committed values, then generated ones, then the cluster's.
 "$python" - "$env_dir/config.yml" "$work" "$TUTOR_ROOT/config.yml" <<'PY'
 import json, os, sys, yaml
@@ -359,6 +387,10 @@ committed_file, work, target = sys.argv[1:4]
 config = yaml.safe_load(open(committed_file)) or {}
 for name in ("generated-values.json", "cluster.json"):
     config.update(json.load(open(os.path.join(work, name))))
+instance_file = os.path.join(work, "instance")
+instance = open(instance_file).read().strip() if os.path.exists(instance_file) else ""
+if instance.startswith("openedx-") and len(instance) > len("openedx-"):
+    config["ID"] = instance[len("openedx-"):]
 # Tutor would generate an 8-character password for the openedx MySQL user: make it a long one.
 if "OPENEDX_MYSQL_PASSWORD" not in config:
     import secrets
@@ -369,6 +401,16 @@ with open(target, "w") as out:
 os.umask(old_umask)
 PY
 tutor config save "${sets[@]}"
+# A plugin of PLUGINS that is not installed only gets a warning from Tutor, and its manifests
+# (autoscalers, for one) silently go missing: refuse instead.
+enabled="$(tutor plugins list --enabled 2>/dev/null | awk 'NR > 1 {print $1}')"
+"$python" - "$env_dir/config.yml" "$enabled" <<'PY'
+import sys, yaml
+config_file, enabled = sys.argv[1], set(sys.argv[2].split())
+missing = [p for p in (yaml.safe_load(open(config_file)) or {}).get("PLUGINS") or [] if p not in enabled]
+if missing:
+    sys.exit(f"tutor-deploy: error: PLUGINS of {config_file} lists {', '.join(missing)}, which Tutor could not enable: pip install -r ci/tutor-requirements.txt")
+PY
 
 # 4. Keep what Tutor generated (first deploy, or a new plugin's secrets) for the next deploys.
 "$python" - "$env_dir/config.yml" "$work" "$TUTOR_ROOT/config.yml" <<'PY'
@@ -422,14 +464,31 @@ if [ "$(cat "$work/generated-changed")" = yes ]; then
     kubectl --namespace "$namespace" apply --filename - >/dev/null
 fi
 
+# record_release: ConfigMap openedx-release says what runs (the next deploy's upgrade decision).
+# Server-side apply leaves no last-applied annotation, so `tutor k8s start --prune-configmaps`
+# (which prunes the ConfigMaps that a client-side kubectl apply created and Tutor's manifests
+# lack) keeps it.
+record_release() {
+  log "recording release $release (Tutor $tutor_version) in ConfigMap $release_configmap"
+  kubectl --namespace "$namespace" create configmap "$release_configmap" --from-literal=release="$release" \
+    --from-literal=tutor_version="$tutor_version" --from-literal=image_tag="$image_tag" \
+    --dry-run=client --output yaml |
+    kubectl --namespace "$namespace" apply --server-side --field-manager=tutor-deploy --filename - >/dev/null
+}
+
 # 5. Upgrade (the release-specific tasks, before the new manifests start), apply, initialise,
 #    theme, wait.
 if [ -n "$upgrade_from" ]; then
   log "upgrading from $upgrade_from to $release: tutor k8s upgrade --from=$upgrade_from"
   tutor k8s upgrade --from="$upgrade_from"
 fi
+# The record first: from here on the new release's code runs and its migrations may start, so a
+# later failure must not let an older Tutor deploy over them as if nothing had happened.
+record_release
 log "applying the manifests to namespace $namespace"
-tutor k8s start --prune-configmaps
+# Old ConfigMaps (Tutor names them by a hash of their content) stay until the rollout is done:
+# pods of the old ReplicaSet still mount them, and `kubectl rollout undo` needs them.
+tutor k8s start
 if [ "$skip_init" = false ]; then
   log "running Tutor's init jobs"
   tutor k8s "do" init
@@ -446,12 +505,8 @@ for deployment in lms cms lms-worker cms-worker mfe; do
   fi
 done
 
-# 6. Record what runs now, for the next deploy's upgrade decision. Server-side apply leaves no
-#    last-applied annotation, so `tutor k8s start --prune-configmaps` (which prunes ConfigMaps that
-#    kubectl apply created and Tutor's manifests lack) keeps it.
-log "recording release $release (Tutor $tutor_version) in ConfigMap $release_configmap"
-kubectl --namespace "$namespace" create configmap "$release_configmap" --from-literal=release="$release" \
-  --from-literal=tutor_version="$tutor_version" --from-literal=image_tag="$image_tag" \
-  --dry-run=client --output yaml |
-  kubectl --namespace "$namespace" apply --server-side --field-manager=tutor-deploy --filename - >/dev/null
+
+# 6. Every deployment runs the new configuration: the ConfigMaps it no longer uses can go.
+log "removing the ConfigMaps of the previous configuration"
+tutor k8s start --prune-configmaps
 log "done: https://$(tutor config printvalue LMS_HOST) and https://$(tutor config printvalue CMS_HOST)"
