@@ -328,3 +328,159 @@ fn no_database_admits_the_runner_and_the_cluster_api_does() {
         }
     }
 }
+
+#[test]
+fn the_build_role_creates_and_deletes_network_interfaces_in_its_vpc_only() {
+    for (name, tree) in cases() {
+        let path = "terraform/modules/ci-runner/main.tf";
+        let text = file(&tree, &name, path);
+        let module = hcl(&name, path, text);
+        let role = block(&module, "module", &["role"]).unwrap();
+        let permissions = common::hcl_value(attribute(role, "inline_policy_permissions").unwrap());
+        let mut scoped = 0;
+        for (sid, statement) in permissions.as_object().unwrap() {
+            let actions: Vec<&str> = statement["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            let resources = statement["resources"].to_string();
+            // EC2 authorizes Describe* on "*" only; nothing else may name every resource.
+            if resources.contains("\"*\"") {
+                for action in &actions {
+                    assert!(
+                        action.starts_with("ec2:Describe"),
+                        "{name}: {path}: {sid} allows {action} on every resource"
+                    );
+                }
+            }
+            if actions
+                .iter()
+                .any(|a| *a == "ec2:CreateNetworkInterface" || *a == "ec2:DeleteNetworkInterface")
+            {
+                scoped += 1;
+                let condition = statement["condition"].to_string();
+                assert!(
+                    condition.contains("ec2:Vpc") && condition.contains("local.vpc_arn"),
+                    "{name}: {path}: {sid} is not limited to the VPC: {condition}"
+                );
+            }
+        }
+        assert_eq!(scoped, 1, "{name}: {path}: {permissions}");
+        assert!(
+            text.contains(
+                "vpc_arn    = \"arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/${var.vpc_id}\""
+            ),
+            "{name}: {path}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_says_write_access_is_code_execution_in_the_vpcs() {
+    for (name, tree) in cases() {
+        let readme = file(&tree, &name, "README.md");
+        let start = readme.find("### CI runners inside the VPCs").unwrap();
+        let section = &readme[start..start + 1 + readme[start + 1..].find("\n### ").unwrap()];
+        for needed in [
+            "Write access to the repository is code execution inside each VPC",
+            "keep\nthe repository private",
+            "`.github/workflows/**`",
+            "`CODEOWNERS`",
+            "cd terraform/environments/<environment>/ci-runner",
+        ] {
+            assert!(section.contains(needed), "{name}: README lacks `{needed}`");
+        }
+    }
+}
+
+/// The shell of the `infrastructure` apply job, run with a stand-in `terragrunt` that records
+/// where it runs and its arguments.
+fn run_apply_step(name: &str, tree: &Tree, stack: &str) -> (String, String) {
+    let path = ".github/workflows/infrastructure.yml";
+    let workflow = yaml(name, path, file(tree, name, path));
+    let steps = workflow["jobs"]["apply"]["steps"].as_array().unwrap();
+    let script = steps
+        .iter()
+        .find(|step| step["name"] == "terragrunt run --all apply")
+        .and_then(|step| step["run"].as_str())
+        .unwrap_or_else(|| panic!("{name}: {path}: no apply step"));
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(dir.path().join("terraform/shared")).unwrap();
+    std::fs::create_dir_all(dir.path().join(format!("terraform/environments/{stack}"))).unwrap();
+    let log = dir.path().join("terragrunt.log");
+    let fake = bin.join("terragrunt");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/bash\n{{ pwd; printf '<%s>' \"$@\"; echo; }} > '{}'\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // GitHub runs a `run` step with `bash -e {0}`.
+    let output = std::process::Command::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(dir.path())
+        .env("STACK", stack)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{name}: {stack}: {output:?}");
+    let recorded = std::fs::read_to_string(&log).unwrap();
+    let (cwd, args) = recorded.trim_end().split_once('\n').unwrap();
+    let cwd = cwd
+        .strip_prefix(dir.path().canonicalize().unwrap().to_str().unwrap())
+        .unwrap_or(cwd)
+        .to_owned();
+    (
+        format!("{cwd} {args}"),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn the_ci_apply_of_an_environment_leaves_out_the_runner_it_runs_on() {
+    for (name, tree) in cases() {
+        for (environment, _) in environments(&name, &tree) {
+            let (call, printed) = run_apply_step(&name, &tree, &environment);
+            assert_eq!(
+                call,
+                format!(
+                    "/terraform/environments/{environment} <run><--all><--backend-bootstrap>\
+                     <--filter><!./ci-runner><--><apply><-no-color><-lock-timeout=10m>"
+                ),
+                "{name}"
+            );
+            assert!(
+                printed.contains(&format!(
+                    "Not applied here: terraform/environments/{environment}/ci-runner"
+                )),
+                "{name}: {printed}"
+            );
+            // The unit excluded is the one that exists (Terragrunt matches the path).
+            assert!(
+                tree.contains_key(&format!(
+                    "terraform/environments/{environment}/ci-runner/terragrunt.hcl"
+                )),
+                "{name}: {environment}"
+            );
+        }
+        // `shared` has no runner: everything in it is applied.
+        let (call, printed) = run_apply_step(&name, &tree, "shared");
+        assert_eq!(
+            call,
+            "/terraform/shared <run><--all><--backend-bootstrap><--><apply><-no-color><-lock-timeout=10m>",
+            "{name}"
+        );
+        assert!(!printed.contains("Not applied here"), "{name}: {printed}");
+    }
+}

@@ -396,7 +396,7 @@ fn one_deploy_workflow_per_environment() {
         let text = &tree[".github/workflows/infrastructure.yml"];
         assert!(text.contains("terragrunt run --all -- plan"), "{name}");
         assert!(
-            text.contains("terragrunt run --all --backend-bootstrap --"),
+            text.contains("terragrunt run --all --backend-bootstrap \"${exclude[@]}\" -- apply"),
             "{name}"
         );
         assert!(text.contains("TG_NON_INTERACTIVE"), "{name}");

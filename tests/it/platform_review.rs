@@ -1489,3 +1489,41 @@ fn no_pull_request_reaches_the_state_without_a_reviewer() {
         }
     }
 }
+
+/// With spot capacity, the first apply creates the EC2 Spot service-linked role once: the
+/// Karpenter controller's policy (terraform-aws-eks v21.19.0 `modules/karpenter`) has no
+/// `iam:CreateServiceLinkedRole`, and without the role every spot launch fails
+/// (`ServiceLinkedRoleCreationNotPermitted`, Karpenter's troubleshooting page). On-demand only
+/// needs no such step.
+#[test]
+fn spot_capacity_gets_the_spot_service_linked_role_in_the_first_apply() {
+    const STEP: &str = "aws iam create-service-linked-role --aws-service-name spot.amazonaws.com";
+    for (name, tree) in cases() {
+        let spot = tree.iter().any(|(path, text)| {
+            path.starts_with("terraform/environments/")
+                && path.ends_with("/env.hcl")
+                && text.contains("karpenter_capacity_types = [\"spot\"")
+        });
+        let readme = file(tree, name, "README.md");
+        let first_apply = &readme[readme.find("### First apply").unwrap()..];
+        let first_apply = &first_apply[..first_apply[1..].find("\n### ").unwrap()];
+        if spot {
+            let step = first_apply
+                .find(STEP)
+                .unwrap_or_else(|| panic!("{name}: spot without `{STEP}`"));
+            // Before the environments (and so Karpenter) are applied.
+            assert!(
+                step < first_apply.find("**Apply the environments**").unwrap(),
+                "{name}"
+            );
+        } else {
+            assert!(!readme.contains(STEP), "{name}");
+        }
+    }
+    assert!(
+        cases()
+            .iter()
+            .any(|(_, tree)| tree["README.md"].contains(STEP)),
+        "no case with spot"
+    );
+}

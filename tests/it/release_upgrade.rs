@@ -259,26 +259,88 @@ fn the_copy_has_a_key_of_its_own_no_value_in_terraform_and_a_recovery_window() {
                 .as_deref(),
             Some("true")
         );
-        // The account administers the key but only the readers use it, through Secrets Manager.
-        let policy = text(common::hcl_attribute(key, "policy").unwrap());
-        let (admin, use_) = policy
-            .split_once("ReadersUseThroughSecretsManager")
-            .expect("a statement for the readers");
-        for action in [
-            "kms:Decrypt",
-            "kms:Encrypt",
-            "kms:GenerateDataKey",
-            "kms:ReEncrypt",
-            "kms:*",
-        ] {
-            assert!(
-                !admin.contains(&format!("\"{action}")),
-                "{example}: the account statement allows {action}"
+        // The key policy names the account alone (a path-less IAM Identity Center role ARN in
+        // it would be refused: MalformedPolicyDocumentException); the account administers the key
+        // without using it or granting use, and uses it only through Secrets Manager for this
+        // secret, IAM deciding who (the deploy role's policy above).
+        let policy = common::hcl_value(common::hcl_attribute(key, "policy").unwrap());
+        let statements = policy["Statement"].as_array().expect("statements");
+        assert_eq!(statements.len(), 2, "{example}: {policy}");
+        let root = "arn:${local.partition}:iam::${local.account_id}:root";
+        let actions = |statement: &serde_json::Value| -> BTreeSet<String> {
+            let list = &statement["Action"];
+            list.as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|a| a.as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .unwrap_or_else(|| BTreeSet::from([list.as_str().unwrap().to_owned()]))
+        };
+        for statement in statements {
+            assert_eq!(
+                statement["Principal"],
+                serde_json::json!({ "AWS": root }),
+                "{example}: a key policy principal other than the account"
             );
         }
-        assert!(use_.contains("local.tutor_generated_readers"), "{use_}");
-        assert!(use_.contains("kms:EncryptionContext:SecretARN"), "{use_}");
-        assert!(use_.contains("kms:ViaService"), "{use_}");
+        let sid = |name: &str| {
+            statements
+                .iter()
+                .find(|s| s["Sid"] == name)
+                .unwrap_or_else(|| panic!("{example}: no statement {name}"))
+        };
+        let admin = actions(sid("AccountAdministersKey"));
+        for action in &admin {
+            // Wildcards match as IAM does: `kms:Create*` would allow kms:CreateGrant.
+            let prefix = action.trim_end_matches('*');
+            for forbidden in [
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:GenerateDataKey",
+                "kms:ReEncryptFrom",
+                "kms:CreateGrant",
+            ] {
+                let matches = if action.ends_with('*') {
+                    forbidden.starts_with(prefix)
+                } else {
+                    forbidden == action
+                };
+                assert!(
+                    !matches,
+                    "{example}: the admin statement allows {forbidden} ({action})"
+                );
+            }
+        }
+        let use_ = sid("AccountUsesThroughSecretsManager");
+        assert_eq!(
+            actions(use_),
+            BTreeSet::from(["kms:Decrypt", "kms:GenerateDataKey"].map(String::from))
+        );
+        let condition = &use_["Condition"];
+        assert_eq!(
+            condition["StringEquals"]["kms:ViaService"],
+            "secretsmanager.${data.aws_region.current.region}.amazonaws.com",
+            "{example}: {condition}"
+        );
+        assert_eq!(
+            condition["StringEquals"]["kms:CallerAccount"], "local.account_id",
+            "{example}: {condition}"
+        );
+        assert_eq!(
+            condition["StringLike"]["kms:EncryptionContext:SecretARN"],
+            "local.tutor_generated_arn_pattern",
+            "{example}: {condition}"
+        );
+        assert!(main.contains(
+            "tutor_generated_arn_pattern = \"arn:${local.partition}:secretsmanager:${data.aws_region.current.region}:${local.account_id}:secret:${var.tutor_generated_secret_name}-??????\""
+        ), "{example}");
+        // No ARN hard-codes the partition (GovCloud, China).
+        assert!(
+            !main.contains("\"arn:aws:"),
+            "{example}: {MODULE} hard-codes arn:aws:"
+        );
         // Terraform never writes a value: none sits in the state for the plan role to read.
         for (path, content) in &tree {
             if path.starts_with("terraform/") {
@@ -294,14 +356,11 @@ fn the_copy_has_a_key_of_its_own_no_value_in_terraform_and_a_recovery_window() {
                 }
             }
         }
-        // The readers: the deploy role and the infrastructure admins, nobody else.
-        assert!(main.contains(
-            "tutor_generated_readers = distinct(concat([module.role.arn], var.admin_principal_arns))"
-        ));
+        // No list of principals reaches the key: the module takes none and the unit passes none.
+        let variables = file(&tree, "terraform/modules/github-deploy-role/variables.tf");
+        assert!(!variables.contains("principal"), "{example}: {variables}");
         let unit = file(&tree, UNIT);
-        assert!(unit.contains(
-            "admin_principal_arns = concat([dependency.github_infrastructure_role.outputs.arn], local.global.eks_admin_principal_arns)"
-        ), "{example}");
+        assert!(!unit.contains("principal_arns"), "{example}: {UNIT}");
     }
 }
 

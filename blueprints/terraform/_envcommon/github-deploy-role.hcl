@@ -22,14 +22,6 @@ dependency "github_oidc" {
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
 }
 
-dependency "github_infrastructure_role" {
-  config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/github-infrastructure-role"
-  mock_outputs = {
-    arn = "arn:aws:iam::000000000000:role/mock"
-  }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan", "init"]
-}
-
 dependency "ecr" {
   config_path = "${dirname(find_in_parent_folders("root.hcl"))}/shared/ecr"
   mock_outputs = {
@@ -53,6 +45,4 @@ inputs = {
   mark_deployed_images = local.env.is_production
   # scripts/tutor-deploy.sh reads and writes this name.
   tutor_generated_secret_name = "${local.env.resource_prefix}/tutor-generated"
-  # Besides the deploy role, only the infrastructure admins may decrypt it.
-  admin_principal_arns = concat([dependency.github_infrastructure_role.outputs.arn], local.global.eks_admin_principal_arns)
 }

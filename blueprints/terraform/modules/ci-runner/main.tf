@@ -17,6 +17,7 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
   log_group  = "/aws/codebuild/${var.name}"
+  vpc_arn    = "arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/${var.vpc_id}"
   subnet_arns = [
     for subnet in var.subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${subnet}"
   ]
@@ -136,17 +137,31 @@ module "role" {
       actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
       resources = ["${aws_cloudwatch_log_group.runner.arn}:*"]
     }
+    # Describe* cannot be scoped to resources (EC2 authorizes them on "*" only).
     VpcDescribe = {
       actions = [
-        "ec2:CreateNetworkInterface",
         "ec2:DescribeDhcpOptions",
         "ec2:DescribeNetworkInterfaces",
-        "ec2:DeleteNetworkInterface",
         "ec2:DescribeSubnets",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeVpcs",
       ]
       resources = ["*"]
+    }
+    # The build's network interface, in this environment's VPC only: the interface, the subnet and
+    # the security group it is created with must all be in it (ec2:Vpc applies to each).
+    VpcNetworkInterfaceLifecycle = {
+      actions = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]
+      resources = [
+        "arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*",
+        "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/*",
+        "arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/*",
+      ]
+      condition = [{
+        test     = "ArnEquals"
+        variable = "ec2:Vpc"
+        values   = [local.vpc_arn]
+      }]
     }
     VpcNetworkInterface = {
       actions   = ["ec2:CreateNetworkInterfacePermission"]

@@ -13,9 +13,13 @@
 
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 data "aws_region" "current" {}
 
 locals {
+  account_id   = data.aws_caller_identity.current.account_id
+  partition    = data.aws_partition.current.partition
   organization = split("/", var.github_repository)[0]
   repository   = split("/", var.github_repository)[1]
 }
@@ -82,15 +86,17 @@ module "role" {
 locals {
   # The secret's ARN ends in a random 6-character suffix that Secrets Manager adds; the key policy
   # cannot name the secret itself (the secret names the key), so it matches the name.
-  tutor_generated_arn_pattern = "arn:aws:secretsmanager:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:secret:${var.tutor_generated_secret_name}-??????"
-  # Who may decrypt the copy: the deploy role, and the infrastructure admins (the infrastructure
-  # role and the cluster admins, who can read the cluster secret anyway), for a restore by hand.
-  tutor_generated_readers = distinct(concat([module.role.arn], var.admin_principal_arns))
+  tutor_generated_arn_pattern = "arn:${local.partition}:secretsmanager:${data.aws_region.current.region}:${local.account_id}:secret:${var.tutor_generated_secret_name}-??????"
 }
 
-# A key of its own, so that the key policy, not every IAM policy with kms:Decrypt on "*", decides
-# who reads the secret: the account (through IAM) administers the key but cannot use it; the
-# readers above use it only through Secrets Manager and only for this secret.
+# A key of its own, so that no IAM policy with kms:Decrypt on "*" reads the secret by another path:
+# the key is used only through Secrets Manager and only for this secret. Within that, IAM decides
+# who (the AWS default key policy pattern, account root as principal): the deploy role's policy
+# above grants exactly its use, and an admin whose IAM policy allows kms:Decrypt can restore by
+# hand. The key policy names no role itself: a path-less IAM Identity Center role ARN, right for
+# an EKS access entry, names no principal here and the policy would be refused. Administrators of
+# the key can change its policy (kms:PutKeyPolicy) and so could grant themselves any use: that is
+# the account's break-glass, logged in CloudTrail; they get no grants (kms:CreateGrant) besides.
 resource "aws_kms_key" "tutor_generated" {
   description             = "Encrypts the Secrets Manager copy of tutor-generated of ${var.cluster_name}"
   enable_key_rotation     = true
@@ -102,10 +108,10 @@ resource "aws_kms_key" "tutor_generated" {
       {
         Sid       = "AccountAdministersKey"
         Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
         Action = [
           "kms:CancelKeyDeletion",
-          "kms:Create*",
+          "kms:CreateAlias",
           "kms:Delete*",
           "kms:Describe*",
           "kms:Disable*",
@@ -123,14 +129,17 @@ resource "aws_kms_key" "tutor_generated" {
         Resource = "*"
       },
       {
-        Sid       = "ReadersUseThroughSecretsManager"
+        Sid       = "AccountUsesThroughSecretsManager"
         Effect    = "Allow"
-        Principal = { AWS = local.tutor_generated_readers }
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
         Resource  = "*"
         Condition = {
-          StringEquals = { "kms:ViaService" = "secretsmanager.${data.aws_region.current.region}.amazonaws.com" }
-          StringLike   = { "kms:EncryptionContext:SecretARN" = local.tutor_generated_arn_pattern }
+          StringEquals = {
+            "kms:ViaService"    = "secretsmanager.${data.aws_region.current.region}.amazonaws.com"
+            "kms:CallerAccount" = local.account_id
+          }
+          StringLike = { "kms:EncryptionContext:SecretARN" = local.tutor_generated_arn_pattern }
         }
       },
     ]
@@ -161,7 +170,7 @@ resource "aws_eks_access_entry" "deploy" {
 resource "aws_eks_access_policy_association" "namespace_admin" {
   cluster_name  = var.cluster_name
   principal_arn = aws_eks_access_entry.deploy.principal_arn
-  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy"
+  policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy"
 
   access_scope {
     type       = "namespace"
@@ -173,7 +182,7 @@ resource "aws_eks_access_policy_association" "namespace_admin" {
 resource "aws_eks_access_policy_association" "cluster_view" {
   cluster_name  = var.cluster_name
   principal_arn = aws_eks_access_entry.deploy.principal_arn
-  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+  policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
 
   access_scope {
     type = "cluster"

@@ -59,9 +59,3 @@ variable "tutor_generated_secret_name" {
   description = "Name of the Secrets Manager secret that keeps a copy of the Kubernetes secret tutor-generated, `<resource_prefix>/tutor-generated` (scripts/tutor-deploy.sh uses this name)."
   type        = string
 }
-
-variable "admin_principal_arns" {
-  description = "Infrastructure admins (the infrastructure role, the cluster admins) who may decrypt that copy besides the deploy role."
-  type        = list(string)
-  default     = []
-}
