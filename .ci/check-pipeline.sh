@@ -373,10 +373,48 @@ for name in ("lms", "cms"):
                 problems.append(f"{name} {probe}: Host {host!r} is not in ALLOWED_HOSTS {hosts[name]}: Django answers 400")
     if "httpGet" in c.get("livenessProbe", {}):
         problems.append(f"{name} livenessProbe goes through Django: a database outage would restart every pod")
+# Graceful shutdown, tolerant readiness, spread over nodes, bounded Celery, undisturbed jobs.
+for name in ("lms", "cms", "mfe", "caddy"):
+    if name not in deployments:
+        continue
+    pod = deployments[name]["spec"]["template"]["spec"]
+    sleep = ((container(name).get("lifecycle") or {}).get("preStop") or {}).get("sleep", {}).get("seconds")
+    if not sleep:
+        problems.append(f"container {name} has no preStop sleep: it leaves the endpoints after uWSGI or Caddy got SIGTERM")
+    elif pod.get("terminationGracePeriodSeconds", 30) <= sleep:
+        problems.append(f"deployment {name}: terminationGracePeriodSeconds {pod.get('terminationGracePeriodSeconds', 30)} does not cover its preStop sleep of {sleep} s")
+    ready = container(name).get("readinessProbe") or {}
+    if ready and ready.get("periodSeconds", 10) * ready.get("failureThreshold", 3) < 120:
+        problems.append(f"{name} readinessProbe gives up after {ready.get('periodSeconds', 10) * ready.get('failureThreshold', 3)} s: an RDS failover (60-120 s) takes every pod out of service")
+    spread = {c["topologyKey"]: c for c in pod.get("topologySpreadConstraints") or []}
+    host = spread.get("kubernetes.io/hostname")
+    if wanted.get(name, {}).get("min_replicas", 1) >= 2:
+        if not host or host.get("whenUnsatisfiable") != "DoNotSchedule":
+            problems.append(f"{name}: two or more pods but no DoNotSchedule spread over nodes: one node lost may take them all")
+    if spread.get("topology.kubernetes.io/zone", {}).get("whenUnsatisfiable", "ScheduleAnyway") != "ScheduleAnyway":
+        problems.append(f"{name}: spread over zones is required: a full zone stops pods from starting")
+for name in ("lms-worker", "cms-worker"):
+    if name not in deployments:
+        continue
+    args = container(name).get("args") or []
+    concurrency = [a for a in args if str(a).startswith("--concurrency=")]
+    if concurrency != [f"--concurrency={config.get('DEVOPS_WORKER_CONCURRENCY')}"]:
+        problems.append(f"{name}: Celery arguments {concurrency}, config.yml DEVOPS_WORKER_CONCURRENCY {config.get('DEVOPS_WORKER_CONCURRENCY')}: without it Celery forks one process per node CPU")
+    if deployments[name]["spec"]["template"]["spec"].get("terminationGracePeriodSeconds", 30) < 120:
+        problems.append(f"{name}: terminationGracePeriodSeconds under 120 s: running tasks are killed at every rollout")
+jobs = [d for d in docs if d["kind"] == "Job"]
+if not jobs:
+    problems.append("no init Job in the manifests")
+for job in jobs:
+    template = job["spec"]["template"]
+    if ((template.get("metadata") or {}).get("annotations") or {}).get("karpenter.sh/do-not-disrupt") != "true":
+        problems.append(f"job {job['metadata']['name']}: no karpenter.sh/do-not-disrupt on its pods: consolidation may stop a migration")
+    if "memory" not in ((template["spec"]["containers"][0].get("resources") or {}).get("requests") or {}):
+        problems.append(f"job {job['metadata']['name']}: no memory request (BestEffort, evicted first)")
 summary = ", ".join(f"{n} {h['spec']['minReplicas']}-{h['spec']['maxReplicas']}" for n, h in sorted(hpas.items()))
 budgets = ", ".join(sorted(f"{p['metadata']['name']} ({next((f'{k} {v}' for k, v in p['spec'].items() if k in ('maxUnavailable', 'minAvailable')), '?')})" for p in pdbs)) or "none"
 sizes = ", ".join(f"{n} {container(n)['resources']['requests'].get('cpu')}/{container(n)['resources']['requests'].get('memory')}" for n in ("lms", "cms", "lms-worker", "cms-worker") if n in deployments and container(n).get("resources"))
-print(f"{'production' if production else 'non-production'}: HPAs {summary}; PDBs {budgets}; requests {sizes}; probes on lms and cms; no replicas under an HPA")
+print(f"{'production' if production else 'non-production'}: HPAs {summary}; PDBs {budgets}; requests {sizes}; probes on lms and cms; no replicas under an HPA; preStop, spread, worker --concurrency={config.get('DEVOPS_WORKER_CONCURRENCY')}, {len(jobs)} jobs do-not-disrupt")
 if problems:
     print("\n".join(problems))
     sys.exit(1)

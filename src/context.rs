@@ -60,8 +60,14 @@ pub struct Scaling {
     pub node_vcpus: u32,
     /// `8 GiB`, `0.5 GiB`.
     pub node_memory: String,
+    /// Memory of `eks_instance_type` in MiB: the least a node of Karpenter's may have (the sizes
+    /// below assume it).
+    pub node_memory_mib: u32,
     pub node: Allocatable,
     pub services: Vec<ServiceScaling>,
+    /// Celery processes per worker pod and uWSGI processes per LMS or Studio pod.
+    pub worker_concurrency: u32,
+    pub uwsgi_workers: u32,
 }
 
 fn scaling_of(environment: &Environment) -> Scaling {
@@ -83,7 +89,10 @@ fn scaling_of(environment: &Environment) -> Scaling {
         } else {
             format!("{:.1} GiB", f64::from(capacity.memory_mib) / 1024.0)
         },
+        node_memory_mib: capacity.memory_mib,
         node,
+        worker_concurrency: scaling::worker_concurrency(&services),
+        uwsgi_workers: scaling::uwsgi_workers(&services),
         services,
     }
 }

@@ -73,6 +73,8 @@ pub struct ServiceScaling {
     pub memory_limit: String,
     pub cpu_request_milli: u32,
     pub memory_request_mib: u32,
+    pub cpu_limit_milli: u32,
+    pub memory_limit_mib: u32,
     /// Whether a PodDisruptionBudget keeps one pod up during a drain: only where two or more
     /// always run (over a single pod, a budget would block every node drain).
     pub disruption_budget: bool,
@@ -110,6 +112,8 @@ pub fn environment_services(
         memory_limit: format!("{}Mi", limit.memory.max(request.memory)),
         cpu_request_milli: request.cpu,
         memory_request_mib: request.memory,
+        cpu_limit_milli: limit.cpu.max(request.cpu),
+        memory_limit_mib: limit.memory.max(request.memory),
         disruption_budget: min >= 2,
     };
     let services = vec![
@@ -189,6 +193,36 @@ pub fn environment_services(
         ),
     ];
     Some((node, services))
+}
+
+/// Celery prefork processes of one worker pod (`--concurrency`): without it Celery starts one per
+/// CPU of the node, not of the pod, and four LMS processes (a few hundred MiB each, more for the
+/// large tasks of the high_mem queue) outgrow the worker's memory limit on an xlarge node. One per
+/// core of its CPU limit, and no more than one per GiB of its memory limit; at least one.
+pub fn worker_concurrency(services: &[ServiceScaling]) -> u32 {
+    per_pod(services, "lms-worker", 1000, 1024)
+}
+
+/// uWSGI processes of one LMS or Studio pod (`OPENEDX_LMS_UWSGI_WORKERS`, Tutor's default 2): each
+/// serves one request at a time and holds about half a GiB, so a pod whose two processes are busy
+/// with slow requests fails its readiness probe. One per GiB of the memory limit, one more per core
+/// of the CPU limit at most, between 2 and 4.
+pub fn uwsgi_workers(services: &[ServiceScaling]) -> u32 {
+    per_pod(services, "lms", 500, 1024).clamp(2, 4)
+}
+
+fn per_pod(
+    services: &[ServiceScaling],
+    name: &str,
+    cpu_milli_each: u32,
+    memory_mib_each: u32,
+) -> u32 {
+    let Some(service) = services.iter().find(|service| service.name == name) else {
+        return 1;
+    };
+    let by_cpu = service.cpu_limit_milli / cpu_milli_each;
+    let by_memory = service.memory_limit_mib / memory_mib_each;
+    by_cpu.min(by_memory).max(1)
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -364,3 +364,80 @@ fn the_devops_plugin_budgets_only_services_that_keep_two_pods_and_never_blocks_a
         assert!(plugin.contains(needle), "the probe patch lacks {needle}");
     }
 }
+
+/// Processes inside the pods follow their limits: Celery gets a --concurrency (its default is one
+/// per CPU of the node, which outgrows the worker's memory limit), uWSGI more than Tutor's 2 where
+/// the LMS limit allows, never more than one per GiB of it.
+#[test]
+fn worker_concurrency_and_uwsgi_processes_follow_the_limits() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, text) in common::examples() {
+        let tree = common::render(&text);
+        for environment in &answers(&text).environments {
+            let context = format!("{name}/{}", environment.name);
+            let config = config(&tree, &environment.name);
+            let services = services(&config, &context);
+            let worker = &services["lms-worker"];
+            let concurrency = config["DEVOPS_WORKER_CONCURRENCY"]
+                .as_u64()
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{context}: no DEVOPS_WORKER_CONCURRENCY: {}",
+                        tree[&format!(
+                            "ci/tutor-deploy/environments/{}/config.yml",
+                            environment.name
+                        )]
+                    )
+                }) as u32;
+            assert!(concurrency >= 1, "{context}");
+            assert!(
+                concurrency * 1024 <= mib(&worker["memory_limit"])
+                    && concurrency * 1000 <= milli(&worker["cpu_limit"]).max(1000),
+                "{context}: {concurrency} Celery processes in {worker}"
+            );
+            let node = aws::ec2_capacity(&environment.eks_instance_type).unwrap();
+            assert!(concurrency < node.vcpus || node.vcpus <= 2, "{context}");
+            for key in ["OPENEDX_LMS_UWSGI_WORKERS", "OPENEDX_CMS_UWSGI_WORKERS"] {
+                let processes = config[key]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{context}: no {key}"))
+                    as u32;
+                assert!((2..=4).contains(&processes), "{context}: {key} {processes}");
+                assert!(
+                    processes * 1024 <= mib(&services["lms"]["memory_limit"]).max(2048),
+                    "{context}: {key} {processes}"
+                );
+            }
+            seen.insert((environment.eks_instance_type.clone(), concurrency));
+        }
+    }
+    // A 4-vCPU node's worker runs more processes than a 2-vCPU node's, and fewer than 4.
+    assert!(seen.contains(&("m7i.xlarge".to_owned(), 2)), "{seen:?}");
+    assert!(seen.contains(&("t3.large".to_owned(), 1)), "{seen:?}");
+}
+
+/// The runtime survives disruption: init jobs are never consolidated away mid-migration and
+/// request memory; readiness outlasts an RDS failover; web pods stop gracefully; pods of a
+/// service that runs two or more never share a node. `.ci/check-pipeline.sh` checks the
+/// manifests Tutor renders.
+#[test]
+fn the_devops_plugin_keeps_jobs_rollouts_and_failovers_undisturbed() {
+    let tree = common::render(MINIMAL);
+    let plugin = &tree["ci/tutor-plugins/devops.py"];
+    for needle in [
+        "kind: Job\n  patch: |-\n    apiVersion: batch/v1",
+        "karpenter.sh/do-not-disrupt: \"true\"",
+        "path: /spec/template/spec/containers/0/resources",
+        "memory: \"{{ DEVOPS_JOB_MEMORY_REQUEST }}\"",
+        "timeoutSeconds: {% if probe == \"startupProbe\" %}5{% else %}10{% endif %}",
+        "failureThreshold: {% if probe == \"startupProbe\" %}120{% else %}12{% endif %}",
+        "preStop:\n          sleep:\n            seconds: {{ DEVOPS_PRESTOP_SECONDS }}",
+        "value: {{ DEVOPS_PRESTOP_SECONDS + 30 }}",
+        "value: \"--concurrency={{ DEVOPS_WORKER_CONCURRENCY }}\"",
+        "value: {{ DEVOPS_WORKER_GRACE_SECONDS }}",
+        "whenUnsatisfiable: {% if devops_spread and key == \"kubernetes.io/hostname\" %}DoNotSchedule{% else %}ScheduleAnyway{% endif %}",
+        "matchLabelKeys:\n            - pod-template-hash",
+    ] {
+        assert!(plugin.contains(needle), "the devops plugin lacks {needle}");
+    }
+}

@@ -161,6 +161,10 @@ fn every_environment_has_a_karpenter_unit_whose_capacity_types_follow_spot_insta
             ("cpu_limit", "karpenter_cpu_limit"),
             ("disruption_budget", "karpenter_disruption_budget"),
             ("replicas", "karpenter_replicas"),
+            (
+                "min_instance_memory_mib",
+                "karpenter_min_instance_memory_mib",
+            ),
         ] {
             assert_eq!(
                 inputs[input],
@@ -172,6 +176,10 @@ fn every_environment_has_a_karpenter_unit_whose_capacity_types_follow_spot_insta
         let chart_values = release_values(name, tree, main, "nodepools");
         assert_eq!(chart_values["capacityTypes"], json!("var.capacity_types"));
         assert_eq!(chart_values["instanceSizes"], json!("var.instance_sizes"));
+        assert_eq!(
+            chart_values["instanceMemoryGt"],
+            json!("tostring(var.min_instance_memory_mib - 1)")
+        );
         let template = file(
             tree,
             name,
@@ -198,6 +206,7 @@ fn every_environment_has_a_karpenter_unit_whose_capacity_types_follow_spot_insta
                 "capacityTypes": settings["karpenter_capacity_types"],
                 "instanceSizes": settings["karpenter_instance_sizes"],
                 "disruptionBudget": settings["karpenter_disruption_budget"],
+                "instanceMemoryGt": (settings["karpenter_min_instance_memory_mib"].as_u64().unwrap() - 1).to_string(),
             });
             let rendered = helm_render(template, &values);
             let pool: Value = serde_saphyr::from_str(&rendered).unwrap_or_else(|error| {
@@ -212,6 +221,19 @@ fn every_environment_has_a_karpenter_unit_whose_capacity_types_follow_spot_insta
             );
             let sizes = requirement(&pool, "karpenter.k8s.aws/instance-size");
             assert_eq!(sizes["values"], settings["karpenter_instance_sizes"]);
+            // No node smaller than the pods were sized for (a c family node has half the
+            // memory of an m of its size): the label is in MiB, Gt strict.
+            let memory = requirement(&pool, "karpenter.k8s.aws/instance-memory");
+            assert_eq!(memory["operator"], "Gt");
+            assert_eq!(
+                memory["values"],
+                json!([(settings["karpenter_min_instance_memory_mib"]
+                    .as_u64()
+                    .unwrap()
+                    - 1)
+                .to_string()]),
+                "{name}: {environment}"
+            );
             assert_eq!(pool["spec"]["limits"]["cpu"], json!("64"));
             // Consolidation replaces one production node at a time.
             let budgets = pool["spec"]["disruption"]["budgets"].as_array().unwrap();
@@ -236,6 +258,16 @@ fn the_instance_size_follows_the_answer_and_never_goes_below_large() {
         ));
         let settings = &environments(answer, &tree)["prod"];
         assert_eq!(settings["karpenter_instance_sizes"], sizes, "{answer}");
+        // The pods are sized for the answer's memory, so no node may have less: t3.medium's 4 GiB
+        // admits c*.large, the others' 8 GiB or more do not.
+        let memory = openedx_devops::answers::aws::ec2_capacity(answer)
+            .unwrap()
+            .memory_mib;
+        assert_eq!(
+            settings["karpenter_min_instance_memory_mib"],
+            json!(memory),
+            "{answer}"
+        );
     }
 }
 

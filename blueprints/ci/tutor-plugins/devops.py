@@ -66,6 +66,17 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         # Probes on the LMS, Studio, MFE and Caddy pods (Tutor's manifests have none), and their
         # pods spread over nodes and zones. False: Tutor's manifests as they are.
         ("DEVOPS_PROBES", True),
+        # Celery processes per worker pod (--concurrency). 0: Celery's default, one per CPU of the
+        # node, which outgrows the pod's memory limit on nodes of 4 vCPUs or more.
+        ("DEVOPS_WORKER_CONCURRENCY", 0),
+        # Memory the init jobs (migrations) request: without a request they are BestEffort, the
+        # first pods a node under memory pressure evicts.
+        ("DEVOPS_JOB_MEMORY_REQUEST", "1024Mi"),
+        # Seconds a web pod keeps serving after it is told to stop, while the ingress and the
+        # Service stop sending it requests (uWSGI dies at once on SIGTERM: die-on-term), and
+        # seconds a Celery worker has to finish its tasks before it is killed.
+        ("DEVOPS_PRESTOP_SECONDS", 10),
+        ("DEVOPS_WORKER_GRACE_SECONDS", 300),
         # Comprehensive theme set as the default theme of the LMS and CMS sites by every deploy
         # (a folder of ci/tutor-build/themes/). Empty: Open edX's own look.
         ("DEVOPS_THEME", ""),
@@ -365,14 +376,23 @@ hooks.Filters.ENV_PATCHES.add_item(
 #   the Host header the app accepts: Django refuses the kubelet's default Host (the pod's IP) with
 #   400 DisallowedHost; Tutor's ALLOWED_HOSTS lists "lms" and "cms" for calls inside the cluster;
 # - a liveness probe on the TCP port only, so that a database outage never restarts every pod.
-# The workers (Celery) serve no port and get none. Pods of a service prefer different nodes and
-# zones (never required: a full zone must not stop a pod from starting).
+# The readiness probe tolerates two minutes of failures (12 × 10 s, each allowed 10 s): /heartbeat
+# fails on every pod at once while RDS Multi-AZ fails over (60 to 120 s), and an unready pod
+# everywhere would be an outage of its own; a pod that hangs is still restarted by liveness.
+# The workers (Celery) serve no port and get none. Pods of a service that runs two or more
+# (min_replicas) never share a node (Karpenter launches one rather than leave a pod waiting): a
+# node lost takes one of them. Zones are a preference only: a full zone must not stop a pod from
+# starting. matchLabelKeys counts the pods of the new ReplicaSet alone during a rollout.
+# Web pods stop gracefully: a preStop sleep (the kubelet's own, no binary in the image) lets the
+# endpoints drop the pod before uWSGI or Caddy gets SIGTERM, within a grace period that covers it.
 hooks.Filters.ENV_PATCHES.add_item(
     (
         "kustomization-patches",
         """{% if DEVOPS_PROBES %}
+{% set devops_scaling = POD_AUTOSCALING_EXTRA_SERVICES if POD_AUTOSCALING_EXTRA_SERVICES is defined else {} %}
 {% for name, port, host in [("lms", 8000, "lms"), ("cms", 8000, "cms"), ("mfe", 8002, ""), ("caddy", 80, "")] %}
 {% if name != "mfe" or MFE_HOST is defined %}
+{% set devops_spread = devops_scaling.get(name, {}).get("min_replicas", 1) >= 2 %}
 - target:
     group: apps
     kind: Deployment
@@ -394,8 +414,8 @@ hooks.Filters.ENV_PATCHES.add_item(
           port: {{ port }}
         {% endif %}
         periodSeconds: {% if probe == "startupProbe" %}5{% else %}10{% endif %}
-        timeoutSeconds: 5
-        failureThreshold: {% if probe == "startupProbe" %}120{% else %}3{% endif %}
+        timeoutSeconds: {% if probe == "startupProbe" %}5{% else %}10{% endif %}
+        failureThreshold: {% if probe == "startupProbe" %}120{% else %}12{% endif %}
     {% endfor %}
     - op: add
       path: /spec/template/spec/containers/0/livenessProbe
@@ -411,14 +431,75 @@ hooks.Filters.ENV_PATCHES.add_item(
         {% for key in ["kubernetes.io/hostname", "topology.kubernetes.io/zone"] %}
         - maxSkew: 1
           topologyKey: {{ key }}
-          whenUnsatisfiable: ScheduleAnyway
+          whenUnsatisfiable: {% if devops_spread and key == "kubernetes.io/hostname" %}DoNotSchedule{% else %}ScheduleAnyway{% endif %}
           labelSelector:
             matchLabels:
               app.kubernetes.io/name: {{ name }}
+          matchLabelKeys:
+            - pod-template-hash
         {% endfor %}
+    - op: add
+      path: /spec/template/spec/containers/0/lifecycle
+      value:
+        preStop:
+          sleep:
+            seconds: {{ DEVOPS_PRESTOP_SECONDS }}
+    - op: add
+      path: /spec/template/spec/terminationGracePeriodSeconds
+      value: {{ DEVOPS_PRESTOP_SECONDS + 30 }}
 {% endif %}
 {% endfor %}
 {% endif %}""",
+    )
+)
+
+# Celery workers: as many processes as the pod's limits allow (DEVOPS_WORKER_CONCURRENCY; Tutor's
+# command has no --concurrency, added here because the LMS_WORKER_COMMAND filter's items are not
+# rendered with the configuration), and time to finish their tasks when stopped (Celery's warm
+# shutdown on SIGTERM waits for the running ones).
+# Init jobs (migrations, `tutor k8s init` and upgrades; Tutor gives them backoffLimit 1): Karpenter
+# must not consolidate their node away mid-migration (do-not-disrupt), and a memory request keeps
+# them from being the first pods evicted under memory pressure. Every Job of Tutor and its plugins.
+hooks.Filters.ENV_PATCHES.add_item(
+    (
+        "kustomization-patches",
+        """
+- target:
+    group: apps
+    kind: Deployment
+    name: "^(lms-worker|cms-worker)$"
+  patch: |-
+    {% if DEVOPS_WORKER_CONCURRENCY %}
+    - op: add
+      path: /spec/template/spec/containers/0/args/-
+      value: "--concurrency={{ DEVOPS_WORKER_CONCURRENCY }}"
+    {% endif %}
+    - op: add
+      path: /spec/template/spec/terminationGracePeriodSeconds
+      value: {{ DEVOPS_WORKER_GRACE_SECONDS }}
+- target:
+    group: batch
+    kind: Job
+  patch: |-
+    apiVersion: batch/v1
+    kind: Job
+    metadata:
+      name: any-job
+    spec:
+      template:
+        metadata:
+          annotations:
+            karpenter.sh/do-not-disrupt: "true"
+- target:
+    group: batch
+    kind: Job
+  patch: |-
+    - op: add
+      path: /spec/template/spec/containers/0/resources
+      value:
+        requests:
+          memory: "{{ DEVOPS_JOB_MEMORY_REQUEST }}"
+""",
     )
 )
 

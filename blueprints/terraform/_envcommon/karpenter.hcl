@@ -20,6 +20,7 @@ inputs = {
   capacity_types                     = local.env.karpenter_capacity_types
   instance_sizes                     = local.env.karpenter_instance_sizes
   cpu_limit                          = local.env.karpenter_cpu_limit
+  min_instance_memory_mib            = local.env.karpenter_min_instance_memory_mib
   disruption_budget                  = local.env.karpenter_disruption_budget
   replicas                           = local.env.karpenter_replicas
 }

@@ -59,6 +59,10 @@ locals {
   karpenter_instance_sizes = ["[[ "large" if node_size in ["nano", "micro", "small", "medium"] else node_size ]]"]
   karpenter_capacity_types = [[ '["spot", "on-demand"]' if answers.spot_instances else '["on-demand"]' ]]
   karpenter_cpu_limit      = 64
+
+  # The least memory (MiB) of those nodes: the Tutor pod sizes (ci/tutor-deploy config.yml) assume
+  # the memory of [[ env.eks_instance_type ]], which a c family node of the same size may lack.
+  karpenter_min_instance_memory_mib = [[ env.scaling.node_memory_mib ]]
   # Most nodes that consolidation or drift may replace at once ("1" or a share such as "10%");
   # spot interruptions and expiry (30 days) are not held back by it.
   karpenter_disruption_budget = "[[ "1" if env.is_production else "20%" ]]"

@@ -82,6 +82,7 @@ resource "helm_release" "nodepools" {
     cpuLimit         = tostring(var.cpu_limit)
     capacityTypes    = var.capacity_types
     instanceSizes    = var.instance_sizes
+    instanceMemoryGt = tostring(var.min_instance_memory_mib - 1) # Gt is strict: nodes of exactly that memory too
     disruptionBudget = var.disruption_budget
   })]
 

@@ -39,6 +39,16 @@ variable "instance_sizes" {
   }
 }
 
+variable "min_instance_memory_mib" {
+  description = "Least memory, in MiB, of the nodes Karpenter launches: the memory the pod sizes were computed for (the instance type of the answers)."
+  type        = number
+
+  validation {
+    condition     = var.min_instance_memory_mib >= 1024 && floor(var.min_instance_memory_mib) == var.min_instance_memory_mib
+    error_message = "min_instance_memory_mib (env.hcl: karpenter_min_instance_memory_mib) is a whole number of MiB, 1024 or more."
+  }
+}
+
 variable "disruption_budget" {
   description = "Most nodes that consolidation or drift may disrupt at once: a count (`1`) or a share (`10%`)."
   type        = string
