@@ -44,16 +44,11 @@ def not_found(kind, name):
 
 if words[:1] in (["kustomize"], ["version"]) or (words[:1] == ["create"] and "--dry-run=client" in args):
     os.execv(real, [real] + args)
-if words[:2] == ["get", "secret"]:
-    path = os.path.join(state, "secrets", words[2] + ".json")
+if words[:2] in (["get", "secret"], ["get", "configmap"]):
+    kind = words[1] + "s"
+    path = os.path.join(state, kind, words[2] + ".json")
     if not os.path.exists(path):
-        not_found("secrets", words[2])
-    sys.stdout.write(open(path).read())
-    sys.exit(0)
-if words[:2] == ["get", "configmap"]:
-    path = os.path.join(state, "configmaps", words[2] + ".json")
-    if not os.path.exists(path):
-        not_found("configmaps", words[2])
+        not_found(kind, words[2])
     sys.stdout.write(open(path).read())
     sys.exit(0)
 if words[:2] == ["get", "namespaces"]:

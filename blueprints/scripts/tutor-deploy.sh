@@ -125,30 +125,23 @@ openedx_image="$(yaml_value DOCKER_IMAGE_OPENEDX)"
 mfe_image="$(yaml_value MFE_DOCKER_IMAGE)"
 tutor_version="$(tutor --version | awk '{print $NF}')"
 
+# RELEASES as an array of name:major entries, oldest first.
+read -r -a releases <<< "$RELEASES"
 # release_of MAJOR: the release a Tutor major version deploys (empty when unknown)
 release_of() {
   local entry
-  for entry in $RELEASES; do
+  for entry in "${releases[@]}"; do
     if [ "${entry#*:}" = "$1" ]; then printf '%s' "${entry%%:*}"; return 0; fi
   done
 }
-# release_index NAME: its position in RELEASES (empty when unknown)
+# release_index NAME: its position in the releases (empty when unknown)
 release_index() {
-  local entry index=0
-  for entry in $RELEASES; do
-    if [ "${entry%%:*}" = "$1" ]; then printf '%s' "$index"; return 0; fi
-    index=$((index + 1))
+  local index
+  for index in "${!releases[@]}"; do
+    if [ "${releases[index]%%:*}" = "$1" ]; then printf '%s' "$index"; return 0; fi
   done
 }
-# release_at INDEX: the entry name:major at that position
-release_at() {
-  local entry index=0
-  for entry in $RELEASES; do
-    if [ "$index" = "$1" ]; then printf '%s' "$entry"; return 0; fi
-    index=$((index + 1))
-  done
-}
-release_names() { local entry; for entry in $RELEASES; do printf '%s ' "${entry%%:*}"; done; }
+release_names() { printf '%s' "${releases[*]%%:*}"; }
 tutor_major="${tutor_version%%.*}"
 release="$(release_of "$tutor_major")"
 [ -n "$release" ] || die "the installed Tutor $tutor_version deploys a release this script does not" \
@@ -195,7 +188,7 @@ if [ "$render_only" = false ]; then
         "the older $release: a downgrade is not possible (the databases carry $running_release's" \
         "migrations); install the Tutor of $running_release (ci/tutor-requirements.txt)"
     elif [ "$target_index" -gt $((running_index + 1)) ]; then
-      next="$(release_at "$((running_index + 1))")"
+      next="${releases[running_index + 1]}"
       next_major="${next#*:}"
       next="${next%%:*}"
       die "Open edX $running_release runs in $namespace, but the installed Tutor $tutor_version deploys" \
