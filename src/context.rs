@@ -1,8 +1,9 @@
 //! The template context: validated answers plus what follows from them (hosts, resource names,
 //! DNS delegation, idle cost), the pinned versions and the generator's version. Pure data, no I/O.
 
+use crate::answers::plugins::{self, Plugin};
 use crate::answers::scaling::{self, Allocatable, ServiceScaling};
-use crate::answers::{Answers, Environment, aws};
+use crate::answers::{Answers, Environment, aws, openedx};
 use crate::cost::{self, Cost};
 use serde::Serialize;
 use serde_json::Value;
@@ -24,6 +25,38 @@ pub struct Hosts {
     pub mongodb: String,
     pub redis: String,
     pub bastion: String,
+}
+
+/// A host a Tutor plugin serves in one environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginHost {
+    /// Its key among the environment's web hosts (Terraform's `hosts` map): `notes`, `cairn`.
+    pub name: String,
+    /// The plugin's Tutor setting, `NOTES_HOST`.
+    pub key: String,
+    pub host: String,
+    pub plugin: String,
+}
+
+/// An image the build workflow makes and every deploy runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Image {
+    /// Tutor's name of it (`tutor images build <name>`): `openedx`, `mfe`, `notes`.
+    pub name: String,
+    /// The Tutor setting that names it: `DOCKER_IMAGE_OPENEDX`.
+    pub key: String,
+    /// Its ECR repository after `<platform>-<region>-`: `openedx`, `openedx-notes`.
+    pub repository: String,
+}
+
+/// The theme repository the build clones, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct Theme {
+    pub repository: String,
+    /// Branch, tag or commit.
+    pub git_ref: String,
+    /// Its folder in the image, and its name in Open edX.
+    pub name: String,
 }
 
 /// One environment as templates see it (`env`).
@@ -51,6 +84,11 @@ pub struct EnvironmentContext {
     pub dns_parent_env: Option<String>,
     /// Pods of the Open edX services and their sizes (Tutor's POD_AUTOSCALING_EXTRA_SERVICES).
     pub scaling: Scaling,
+    /// The hosts of the chosen plugins, in the order of the plugins.
+    pub plugin_hosts: Vec<PluginHost>,
+    /// CONTACT_EMAIL, and the sender of the platform's e-mail.
+    pub contact_email: String,
+    pub email_from: String,
 }
 
 /// The app tier of one environment as the Tutor configuration renders it.
@@ -102,6 +140,11 @@ fn scaling_of(environment: &Environment) -> Scaling {
 pub struct Context {
     pub answers: Value,
     pub environments: Vec<EnvironmentContext>,
+    /// The chosen Tutor plugins, in catalogue order.
+    pub plugins: Vec<Plugin>,
+    /// The openedx and MFE images, then the plugins' images.
+    pub images: Vec<Image>,
+    pub theme: Option<Theme>,
     pub versions: Value,
     pub generator: Generator,
 }
@@ -138,9 +181,39 @@ impl Context {
         if let Some(map) = raw.as_object_mut() {
             map.remove("environments");
         }
+        let chosen: Vec<Plugin> = answers
+            .tutor_plugins
+            .iter()
+            .filter_map(|name| plugins::plugin(name).copied())
+            .collect();
+        let images = [
+            ("openedx", "DOCKER_IMAGE_OPENEDX", "openedx".to_owned()),
+            ("mfe", "MFE_DOCKER_IMAGE", "openedx-mfe".to_owned()),
+        ]
+        .into_iter()
+        .chain(chosen.iter().flat_map(|plugin| {
+            plugin
+                .images
+                .iter()
+                .map(|image| (image.name, image.key, format!("openedx-{}", image.name)))
+        }))
+        .map(|(name, key, repository)| Image {
+            name: name.to_owned(),
+            key: key.to_owned(),
+            repository,
+        })
+        .collect();
+        let theme = answers.theme_repository.as_ref().map(|repository| Theme {
+            repository: repository.clone(),
+            git_ref: answers.theme_ref.clone(),
+            name: openedx::theme_name(repository),
+        });
         Context {
             answers: raw,
             environments,
+            plugins: chosen,
+            images,
+            theme,
             versions: versions.clone(),
             generator: Generator {
                 version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -184,8 +257,38 @@ fn environment_context(answers: &Answers, environment: &Environment) -> Environm
         dns_parent_zone: answers.root_domain.clone(),
         dns_parent_env: None,
         scaling: scaling_of(environment),
+        plugin_hosts: plugin_hosts(answers, &domain),
+        contact_email: answers
+            .contact_email
+            .clone()
+            .unwrap_or_else(|| format!("support@{domain}")),
+        email_from: answers
+            .contact_email
+            .clone()
+            .unwrap_or_else(|| format!("no-reply@{domain}")),
         domain,
     }
+}
+
+/// The hosts the chosen plugins serve under `domain` (the environment's LMS host).
+fn plugin_hosts(answers: &Answers, domain: &str) -> Vec<PluginHost> {
+    answers
+        .tutor_plugins
+        .iter()
+        .filter_map(|name| plugins::plugin(name))
+        .flat_map(|plugin| {
+            plugin.hosts.iter().map(move |host| PluginHost {
+                name: host
+                    .key
+                    .strip_suffix("_HOST")
+                    .unwrap_or(host.key)
+                    .to_ascii_lowercase(),
+                key: host.key.to_owned(),
+                host: format!("{}.{domain}", host.prefix),
+                plugin: plugin.name.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// The closest other environment whose domain contains this one, if any: its name and domain.

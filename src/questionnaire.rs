@@ -2,6 +2,8 @@
 //! a terminal, a scripted one in tests), re-asks invalid answers with the reason, loops over
 //! environments and ends with a summary to confirm. Returns a raw answers tree; writes no file.
 
+use crate::answers::plugins::PLUGINS;
+use crate::answers::questions::DefaultValue;
 use crate::answers::{Answers, ENVIRONMENT_QUESTIONS, Kind, QUESTIONS, Question};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, VecDeque};
@@ -27,6 +29,14 @@ pub trait Prompter {
         choices: &[&str],
         default: usize,
     ) -> anyhow::Result<usize>;
+    /// Asks to pick any of `choices` (`defaults` says which start picked); returns their indexes.
+    fn multi_select(
+        &mut self,
+        key: &str,
+        prompt: &str,
+        choices: &[String],
+        defaults: &[bool],
+    ) -> anyhow::Result<Vec<usize>>;
     /// Shows a line of information (help text, a section title, the summary).
     fn note(&mut self, text: &str);
     /// Shows why an answer was refused.
@@ -98,11 +108,19 @@ fn ask_once(prompter: &mut dyn Prompter, known: &Map<String, Value>) -> anyhow::
             answers.insert("environments".into(), Value::Array(environments));
             continue;
         }
+        // A ref of no repository means nothing: not asked.
+        if question.key == "theme_ref" && !answers.contains_key("theme_repository") {
+            continue;
+        }
         let suggested = known
             .get(question.key)
             .cloned()
             .unwrap_or_else(|| question.default_value(&answers));
         let value = ask_question(prompter, question.key, question, &suggested)?;
+        // An optional answer left empty is no answer (`theme_repository`, `contact_email`).
+        if value.is_null() {
+            continue;
+        }
         // Only what differs from the default is recorded: a default stays a commented line in
         // answers.yml that follows the generator's defaults on `update`.
         let is_default = !question.required && value == question.default_value(&answers);
@@ -119,6 +137,7 @@ fn group_title(group: &str) -> &str {
         "aws" => "AWS account",
         "github" => "GitHub repository",
         "options" => "Options",
+        "openedx" => "Open edX",
         "environments" => "Environments",
         other => other,
     }
@@ -132,6 +151,12 @@ fn ask_question(
     suggested: &Value,
 ) -> anyhow::Result<Value> {
     prompter.note(&format!("{}: {}", question.key, question.help));
+    match question.kind {
+        Kind::Plugins => return ask_plugins(prompter, key, question, suggested),
+        Kind::PipRequirements => return ask_requirements(prompter, key, question, suggested),
+        _ => {}
+    }
+    let optional = matches!(question.default, DefaultValue::Nothing(_));
     loop {
         let value = match question.kind {
             Kind::Bool => Value::Bool(prompter.confirm(
@@ -153,7 +178,11 @@ fn ask_question(
                     Value::Number(number) => Some(number.to_string()),
                     other => other.as_str().map(str::to_owned),
                 };
+                let suggestion = suggestion.or_else(|| optional.then(String::new));
                 let text = prompter.input(key, question.key, suggestion.as_deref())?;
+                if optional && text.trim().is_empty() {
+                    return Ok(Value::Null);
+                }
                 question
                     .kind
                     .normalize(Value::String(text.trim().to_owned()))
@@ -166,6 +195,78 @@ fn ask_question(
                 question.key,
                 crate::answers::show(&value)
             )),
+        }
+    }
+}
+
+/// The plugins, as one pick of many, each shown with its line of help.
+fn ask_plugins(
+    prompter: &mut dyn Prompter,
+    key: &str,
+    question: &Question,
+    suggested: &Value,
+) -> anyhow::Result<Value> {
+    let picked: Vec<&str> = suggested
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let choices: Vec<String> = PLUGINS
+        .iter()
+        .map(|plugin| format!("{:<12} {}", plugin.name, plugin.help))
+        .collect();
+    let defaults: Vec<bool> = PLUGINS
+        .iter()
+        .map(|plugin| picked.contains(&plugin.name))
+        .collect();
+    let indexes = prompter.multi_select(key, question.key, &choices, &defaults)?;
+    Ok(Value::Array(
+        indexes
+            .into_iter()
+            .filter_map(|index| PLUGINS.get(index))
+            .map(|plugin| Value::String(plugin.name.to_owned()))
+            .collect(),
+    ))
+}
+
+/// Requirement lines one at a time until an empty one; those known already are offered first.
+fn ask_requirements(
+    prompter: &mut dyn Prompter,
+    key: &str,
+    question: &Question,
+    suggested: &Value,
+) -> anyhow::Result<Value> {
+    let mut lines: Vec<Value> = Vec::new();
+    let known: Vec<&str> = suggested
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !known.is_empty()
+        && prompter.confirm(
+            &format!("{key}.keep"),
+            &format!("Keep {}?", known.join(", ")),
+            true,
+        )?
+    {
+        lines.extend(known.iter().map(|line| Value::String((*line).to_owned())));
+    }
+    loop {
+        let text = prompter.input(
+            key,
+            &format!("{} (one requirement; empty: done)", question.key),
+            Some(""),
+        )?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Value::Array(lines));
+        }
+        lines.push(Value::String(text.to_owned()));
+        if let Err(message) = question.kind.check(&Value::Array(lines.clone())) {
+            prompter.error(&format!("`{}`: {message}", question.key));
+            lines.pop();
         }
     }
 }
@@ -368,6 +469,10 @@ impl Prompter for TerminalPrompter {
         if let Some(default) = default.filter(|text| !text.is_empty()) {
             input = input.default(default.to_owned());
         }
+        if default == Some("") {
+            // An optional answer: Enter alone leaves it unset.
+            input = input.allow_empty(true);
+        }
         Ok(input.interact_text()?)
     }
 
@@ -392,6 +497,20 @@ impl Prompter for TerminalPrompter {
             .with_prompt(prompt)
             .items(choices)
             .default(default)
+            .interact()?)
+    }
+
+    fn multi_select(
+        &mut self,
+        _key: &str,
+        prompt: &str,
+        choices: &[String],
+        defaults: &[bool],
+    ) -> anyhow::Result<Vec<usize>> {
+        Ok(dialoguer::MultiSelect::with_theme(&self.theme)
+            .with_prompt(format!("{prompt} (space picks, Enter accepts)"))
+            .items(choices)
+            .defaults(defaults)
             .interact()?)
     }
 
@@ -514,6 +633,37 @@ impl Prompter for ScriptedPrompter {
                     )
                 }),
         }
+    }
+
+    /// A reply lists the picked names (the first word of each choice), comma-separated;
+    /// `none` picks nothing.
+    fn multi_select(
+        &mut self,
+        key: &str,
+        _prompt: &str,
+        choices: &[String],
+        defaults: &[bool],
+    ) -> anyhow::Result<Vec<usize>> {
+        let Some(reply) = self.next(key)? else {
+            return Ok((0..choices.len())
+                .filter(|&index| defaults[index])
+                .collect());
+        };
+        if reply == "none" {
+            return Ok(Vec::new());
+        }
+        reply
+            .split(',')
+            .map(|name| {
+                let name = name.trim();
+                choices
+                    .iter()
+                    .position(|choice| choice.split_whitespace().next() == Some(name))
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("the script picks `{name}` for `{key}`, which is no choice")
+                    })
+            })
+            .collect()
     }
 
     fn note(&mut self, text: &str) {
@@ -692,11 +842,84 @@ mod tests {
     }
 
     #[test]
+    fn plugins_are_picked_and_requirements_asked_one_by_one() {
+        let (answers, prompter) = run(&with_required(&[
+            ("tutor_plugins", &["notes, forum"]),
+            (
+                "theme_repository",
+                &[
+                    "git@github.com:uni/theme.git",
+                    "https://github.com/uni/theme.git",
+                ],
+            ),
+            ("theme_ref", &["v2.0.0"]),
+            (
+                "extra_pip_requirements",
+                &[
+                    "xblock-poll==1.14.0",
+                    "--index-url https://x.example",
+                    "git+https://github.com/uni/xblock-x.git@v1",
+                    "",
+                ],
+            ),
+            ("contact_email", &["help@uni.edu"]),
+        ]));
+        // Catalogue order, whatever order they were picked in.
+        assert_eq!(answers.tutor_plugins, ["forum", "notes"]);
+        assert_eq!(
+            answers.theme_repository.as_deref(),
+            Some("https://github.com/uni/theme.git")
+        );
+        assert_eq!(answers.theme_ref, "v2.0.0");
+        assert_eq!(
+            answers.extra_pip_requirements,
+            [
+                "xblock-poll==1.14.0",
+                "git+https://github.com/uni/xblock-x.git@v1"
+            ]
+        );
+        assert_eq!(answers.contact_email.as_deref(), Some("help@uni.edu"));
+        assert!(
+            prompter.errors.iter().any(|error| error.contains("HTTPS")),
+            "{:?}",
+            prompter.errors
+        );
+        assert!(
+            prompter
+                .errors
+                .iter()
+                .any(|error| error.contains("pip option")),
+            "{:?}",
+            prompter.errors
+        );
+    }
+
+    #[test]
+    fn optional_answers_left_empty_are_not_recorded() {
+        let raw = ask(
+            &mut ScriptedPrompter::new(&with_required(&[])),
+            &Value::Null,
+        )
+        .unwrap();
+        for key in [
+            "tutor_plugins",
+            "theme_repository",
+            "theme_ref",
+            "extra_pip_requirements",
+            "contact_email",
+        ] {
+            assert!(raw.get(key).is_none(), "{key} recorded: {raw}");
+        }
+    }
+
+    #[test]
     fn each_question_is_asked_by_its_key_in_table_order() {
         let (_, prompter) = run(REQUIRED);
         let mut expected: Vec<String> = QUESTIONS
             .iter()
             .filter(|question| !matches!(question.kind, Kind::Environments))
+            // Asked only with a theme repository.
+            .filter(|question| question.key != "theme_ref")
             .map(|question| question.key.to_owned())
             .collect();
         expected.extend(

@@ -4,6 +4,8 @@
 
 pub mod aws;
 pub mod load;
+pub mod openedx;
+pub mod plugins;
 pub mod questions;
 pub mod scaling;
 pub mod schema;
@@ -111,6 +113,14 @@ pub struct Answers {
     pub mongodb: MongoDb,
     pub spot_instances: bool,
     pub bastion: bool,
+    /// Optional Tutor plugins, in the order of [`plugins::PLUGINS`] whatever the answers' order.
+    pub tutor_plugins: Vec<String>,
+    pub theme_repository: Option<String>,
+    pub theme_ref: String,
+    pub extra_pip_requirements: Vec<String>,
+    pub language_code: String,
+    /// `None`: each environment's `support@<its LMS host>`.
+    pub contact_email: Option<String>,
     pub environments: Vec<Environment>,
     /// Key paths the user gave; the others took their defaults.
     #[serde(skip)]
@@ -202,6 +212,25 @@ impl Answers {
             },
             spot_instances: top["spot_instances"].as_bool().unwrap_or(true),
             bastion: top["bastion"].as_bool().unwrap_or(true),
+            tutor_plugins: plugins::PLUGINS
+                .iter()
+                .map(|plugin| plugin.name)
+                .filter(|name| strings(top.get("tutor_plugins")).any(|chosen| chosen == *name))
+                .map(str::to_owned)
+                .collect(),
+            theme_repository: top
+                .get("theme_repository")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            theme_ref: text("theme_ref"),
+            extra_pip_requirements: strings(top.get("extra_pip_requirements"))
+                .map(|line| line.trim().to_owned())
+                .collect(),
+            language_code: text("language_code"),
+            contact_email: top
+                .get("contact_email")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             environments,
             chosen,
         };
@@ -212,6 +241,21 @@ impl Answers {
     /// Rules that involve several keys: unique names and hosts, name lengths.
     fn check_across_keys(&self) -> Result<(), AnswersError> {
         let mut problems = Vec::new();
+        if self.theme_repository.is_some()
+            && let Some(theme) = self
+                .tutor_plugins
+                .iter()
+                .filter_map(|name| plugins::plugin(name))
+                .find(|plugin| plugin.theme)
+        {
+            problems.push(Problem {
+                key: "theme_repository".into(),
+                message: format!(
+                    "is set, and `tutor_plugins` lists `{}`, a theme too: the platform has one default theme; drop one of them",
+                    theme.name
+                ),
+            });
+        }
         let mut names = BTreeSet::new();
         let mut domains = BTreeSet::new();
         let mut ranges = BTreeSet::new();
@@ -311,6 +355,37 @@ impl Answers {
     /// instance serving production.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
+        if self.theme_repository.is_none() && self.chosen.contains("theme_ref") {
+            warnings.push(
+                "`theme_ref` is set but `theme_repository` is not: the ref has nothing to pick"
+                    .into(),
+            );
+        }
+        for (index, line) in self.extra_pip_requirements.iter().enumerate() {
+            if !openedx::requirement_is_pinned(line) {
+                warnings.push(format!(
+                    "`extra_pip_requirements.{index}` (`{line}`) pins no version: each rebuild of the image may install a different one; pin it (`==1.2.3`, or `@<tag or commit>` for git)"
+                ));
+            }
+        }
+        if let Some(email) = &self.contact_email {
+            let domain = email.rsplit_once('@').map_or("", |(_, domain)| domain);
+            let outside: Vec<&str> = self
+                .environments
+                .iter()
+                .filter(|environment| {
+                    let own = self.environment_domain(environment);
+                    domain != own && !domain.ends_with(&format!(".{own}"))
+                })
+                .map(|environment| environment.name.as_str())
+                .collect();
+            if !outside.is_empty() {
+                warnings.push(format!(
+                    "`contact_email` (`{email}`) is outside the domain of {}: Amazon SES sends from it only once someone clicks the link SES mails to that address after the `ses` unit is applied (see the README)",
+                    outside.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
         if self.mongodb == MongoDb::Ec2
             && let Some(production) = self.environments.iter().find(|e| e.production)
         {
@@ -363,6 +438,15 @@ impl Answers {
     pub fn to_raw(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+}
+
+/// The strings of a list value (none for anything else).
+fn strings(value: Option<&Value>) -> impl Iterator<Item = &str> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
 }
 
 /// Gives each environment without a `vpc_cidr` the first range no other environment uses, and

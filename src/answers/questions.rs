@@ -3,6 +3,7 @@
 
 use super::aws::{self, Service};
 use super::scaling;
+use super::{openedx, plugins};
 use serde_json::{Map, Value};
 
 /// What kind of value a question takes; each kind knows how to check a value.
@@ -36,6 +37,18 @@ pub enum Kind {
     Count { min: u32, max: u32 },
     /// The list of environments (its items have their own questions).
     Environments,
+    /// A list of Tutor plugin names (see [`super::plugins`]), each at most once.
+    Plugins,
+    /// An `https://` URL of a git repository whose last segment names the theme.
+    ThemeRepository,
+    /// A git branch, tag or commit.
+    GitRef,
+    /// A list of pip requirement lines.
+    PipRequirements,
+    /// A Django language code.
+    LanguageCode,
+    /// An e-mail address.
+    Email,
 }
 
 /// How a question's default is found when the answer is missing.
@@ -53,6 +66,10 @@ pub enum DefaultValue {
     FirstEnvironment,
     /// The first [`free_vpc_cidr`] not used by another environment of the same answers.
     FreeVpcRange,
+    /// Nothing: the key is absent, and what that means is `what` (for tables).
+    Nothing(&'static str),
+    /// An empty list.
+    EmptyList,
     /// A number that depends on the environment's `production` answer.
     ByProduction {
         production: u32,
@@ -162,6 +179,54 @@ pub const QUESTIONS: &[Question] = &[
         required: false,
         group: "options",
         help: "create a small bastion instance (SSM Session Manager) for reaching the private databases and cluster",
+    },
+    Question {
+        key: "tutor_plugins",
+        kind: Kind::Plugins,
+        default: DefaultValue::EmptyList,
+        required: false,
+        group: "openedx",
+        help: "optional Tutor plugins to run in every environment (the MFEs always run): forum, notes, discovery, credentials, xqueue, jupyter, cairn, indigo",
+    },
+    Question {
+        key: "theme_repository",
+        kind: Kind::ThemeRepository,
+        default: DefaultValue::Nothing("none: the themes of ci/tutor-build/themes/, if any"),
+        required: false,
+        group: "openedx",
+        help: "`https://` URL of a git repository holding an Open edX comprehensive theme (`lms/`, `cms/`); the build clones it (a private one with the GitHub secret PRIVATE_REPOSITORIES_TOKEN) and every deploy makes it the default theme",
+    },
+    Question {
+        key: "theme_ref",
+        kind: Kind::GitRef,
+        default: DefaultValue::Text("main"),
+        required: false,
+        group: "openedx",
+        help: "the branch, tag or commit of `theme_repository` to build (a tag or commit gives the same image on every rebuild)",
+    },
+    Question {
+        key: "extra_pip_requirements",
+        kind: Kind::PipRequirements,
+        default: DefaultValue::EmptyList,
+        required: false,
+        group: "openedx",
+        help: "pip requirement lines built into the openedx image (XBlocks, Open edX plugins): `name==version`, or `git+https://host/owner/repo.git@tag` (private ones with the GitHub secret PRIVATE_REPOSITORIES_TOKEN)",
+    },
+    Question {
+        key: "language_code",
+        kind: Kind::LanguageCode,
+        default: DefaultValue::Text("en"),
+        required: false,
+        group: "openedx",
+        help: "the platform's default language (Django LANGUAGE_CODE): `en`, `fr`, `pt-br`, `es-419`, ...",
+    },
+    Question {
+        key: "contact_email",
+        kind: Kind::Email,
+        default: DefaultValue::Nothing("support@<the environment's LMS host>"),
+        required: false,
+        group: "openedx",
+        help: "the address learners write to (CONTACT_EMAIL) and the sender of the platform's e-mail; an address outside the environments' domains is verified by Amazon SES, which mails it a link to click once",
     },
     Question {
         key: "environments",
@@ -293,7 +358,8 @@ impl Question {
             DefaultValue::Text(text) => Value::String(text.to_owned()),
             DefaultValue::Bool(flag) => Value::Bool(flag),
             DefaultValue::SameAs(key) => resolved.get(key).cloned().unwrap_or(Value::Null),
-            DefaultValue::OneEnvironment => Value::Null,
+            DefaultValue::OneEnvironment | DefaultValue::Nothing(_) => Value::Null,
+            DefaultValue::EmptyList => Value::Array(Vec::new()),
             DefaultValue::ByProduction { production, other } => {
                 let is_production = resolved
                     .get("production")
@@ -320,6 +386,8 @@ impl Question {
             DefaultValue::ByProduction { production, other } => Some(format!(
                 "{production} in a production environment, {other} in the others"
             )),
+            DefaultValue::Nothing(what) => Some(what.to_owned()),
+            DefaultValue::EmptyList => Some("none".into()),
             DefaultValue::None => None,
         }
     }
@@ -333,6 +401,7 @@ impl Kind {
             Kind::Choice(_) => "choice",
             Kind::Count { .. } => "integer",
             Kind::Environments => "list of environments",
+            Kind::Plugins | Kind::PipRequirements => "list of strings",
             _ => "string",
         }
     }
@@ -350,6 +419,28 @@ impl Kind {
     /// quoted (`"123456789012"`) or as the AWS console shows it (`1234-5678-9012`) becomes its
     /// 12 digits. Anything else is returned as it is, for [`Kind::check`] to judge.
     pub fn normalize(&self, value: Value) -> Value {
+        // `--set tutor_plugins=forum,notes` and the questionnaire give lists as one line; a
+        // requirement line may hold commas (`>=1,<2`), so it is one item.
+        match (self, &value) {
+            (Kind::Plugins, Value::String(text)) => {
+                return Value::Array(
+                    text.split([',', ' '])
+                        .map(str::trim)
+                        .filter(|name| !name.is_empty())
+                        .map(|name| Value::String(name.to_owned()))
+                        .collect(),
+                );
+            }
+            (Kind::PipRequirements, Value::String(text)) => {
+                let text = text.trim();
+                return Value::Array(if text.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Value::String(text.to_owned())]
+                });
+            }
+            _ => {}
+        }
         if let (Kind::Count { .. }, Value::String(text)) = (self, &value) {
             return text.trim().parse::<u32>().map_or(value, Value::from);
         }
@@ -390,6 +481,9 @@ impl Kind {
         if let Kind::Environments = self {
             return Ok(());
         }
+        if let Kind::Plugins | Kind::PipRequirements = self {
+            return check_list(*self, value);
+        }
         if let Kind::Count { min, max } = self {
             return match value.as_u64() {
                 Some(count) if (u64::from(*min)..=u64::from(*max)).contains(&count) => Ok(()),
@@ -421,9 +515,59 @@ impl Kind {
             Kind::Choice(choices) => check_choice(text, choices),
             Kind::Instance(service) => aws::check_instance_type(*service, text),
             Kind::VpcCidr => check_vpc_cidr(text),
-            Kind::Bool | Kind::Count { .. } | Kind::Environments => Ok(()),
+            Kind::ThemeRepository => openedx::check_theme_url(text),
+            Kind::GitRef => openedx::check_git_ref(text),
+            Kind::LanguageCode => openedx::check_language_code(text),
+            Kind::Email => openedx::check_email(text),
+            Kind::Bool
+            | Kind::Count { .. }
+            | Kind::Environments
+            | Kind::Plugins
+            | Kind::PipRequirements => Ok(()),
         }
     }
+}
+
+/// The most items of a list answer (plugins are fewer; requirements rarely reach ten).
+const MAX_LIST_ITEMS: usize = 100;
+
+/// A list of strings, each checked and named by its position (`tutor_plugins.1`), none twice.
+fn check_list(kind: Kind, value: &Value) -> Result<(), String> {
+    let Some(items) = value.as_array() else {
+        return Err(format!("expected a list, not {}", super::describe(value)));
+    };
+    if items.len() > MAX_LIST_ITEMS {
+        return Err(format!(
+            "lists {} items; at most {MAX_LIST_ITEMS}",
+            items.len()
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (index, item) in items.iter().enumerate() {
+        let Some(text) = item.as_str() else {
+            return Err(format!(
+                "item {index} is {}: expected a string",
+                super::describe(item)
+            ));
+        };
+        let checked = check_characters(text).and_then(|()| match kind {
+            Kind::Plugins => plugins::check_plugin(text).map(|_| ()),
+            _ => openedx::check_requirement(text),
+        });
+        if let Err(message) = checked {
+            return Err(format!(
+                "item {index} (`{}`): {message}",
+                crate::suggest::escape_control(text)
+            ));
+        }
+        if !seen.insert(text.trim()) {
+            return Err(format!(
+                "item {index} (`{}`) is listed twice",
+                crate::suggest::escape_control(text)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Characters no answer may hold, whatever its kind: control characters (C0, DEL, C1; no kind
@@ -508,7 +652,7 @@ fn check_text(text: &str) -> Result<(), String> {
 }
 
 /// RFC 1123 host name with at least `min_labels` labels.
-fn check_domain(text: &str, min_labels: usize) -> Result<(), String> {
+pub(crate) fn check_domain(text: &str, min_labels: usize) -> Result<(), String> {
     if text.is_empty() {
         return Err("is empty".into());
     }

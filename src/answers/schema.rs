@@ -96,6 +96,32 @@ fn kind_schema(kind: &Kind) -> Value {
             "type": "string",
             "pattern": "^(?:10\\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|172\\.(?:1[6-9]|2[0-9]|3[01])|192\\.168)\\.0\\.0/16$",
         }),
+        Kind::Plugins => json!({
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+                "type": "string",
+                "enum": crate::answers::plugins::PLUGINS.iter().map(|plugin| plugin.name).collect::<Vec<_>>(),
+            },
+        }),
+        Kind::ThemeRepository => {
+            json!({ "type": "string", "pattern": "^https://[^@/?#\\s]+/[^?#\\s]+$" })
+        }
+        Kind::GitRef => {
+            json!({ "type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^-/. ~^:?*\\[][^ ~^:?*\\[]*$" })
+        }
+        Kind::PipRequirements => json!({
+            "type": "array",
+            "uniqueItems": true,
+            "maxItems": 100,
+            "items": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "^[^-#'\\\\`${}<>|&!]" },
+        }),
+        Kind::LanguageCode => {
+            json!({ "type": "string", "pattern": "^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$" })
+        }
+        Kind::Email => {
+            json!({ "type": "string", "pattern": "^[A-Za-z0-9._%+-]{1,64}@(?:[a-z0-9-]+\\.)+[a-z0-9-]+$" })
+        }
         Kind::Environments => {
             let mut properties = Map::new();
             for question in ENVIRONMENT_QUESTIONS {

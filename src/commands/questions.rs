@@ -72,7 +72,7 @@ pub fn answers_reference() -> String {
     out.push_str("\n## Each environment (`environments[]`)\n\n");
     table(&mut out, ENVIRONMENT_QUESTIONS, "");
     out.push_str(
-        "\n## Rules across keys\n\n- Environment names are unique, and so are their hosts (`<subdomain>.<root_domain>`).\n- `<platform_name>-<platform_region>-<environment name>`, the stem of every AWS resource name, has at most 40 characters.\n- Instance types are checked against catalogues of EC2, RDS (`db.`) and ElastiCache (`cache.`) families and sizes; run `openedx-devops questions --format json-schema` for the full lists.\n- `lms_max_pods` is at least `lms_min_pods`, and `eks_instance_type` leaves the pods of a node at least 2 GiB (t3.medium or larger).\n",
+        "\n## Rules across keys\n\n- Environment names are unique, and so are their hosts (`<subdomain>.<root_domain>`).\n- `<platform_name>-<platform_region>-<environment name>`, the stem of every AWS resource name, has at most 40 characters.\n- Instance types are checked against catalogues of EC2, RDS (`db.`) and ElastiCache (`cache.`) families and sizes; run `openedx-devops questions --format json-schema` for the full lists.\n- `lms_max_pods` is at least `lms_min_pods`, and `eks_instance_type` leaves the pods of a node at least 2 GiB (t3.medium or larger).\n- `theme_repository` and a theme plugin (`indigo`) exclude each other: a platform has one default theme.\n- Each plugin host (`notes.`, `discovery.`, `credentials.`, `xqueue.`, `jupyter.`, `data.`) is put before every environment's LMS host, in its certificate and DNS.\n",
     );
     out
 }

@@ -233,7 +233,7 @@ fn questions_lists_every_key_with_its_default() {
             .assert()
             .success(),
     );
-    assert_eq!(rows.as_array().unwrap().len(), 23);
+    assert_eq!(rows.as_array().unwrap().len(), 29);
 }
 
 #[test]

@@ -54,6 +54,24 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
     // answer the next question (the environment's name) with its default.
     reply_to(&mut session, "spot instances", "y", true);
     reply_to(&mut session, "create a small bastion", "n", true);
+    // Plugins: a menu of many; space picks (forum), the down arrow moves on, space picks notes.
+    reply_to(&mut session, "optional Tutor plugins", " \u{1b}[B ", true);
+    reply_to(
+        &mut session,
+        "comprehensive theme",
+        "https://github.com/lakeschool/lake-theme.git",
+        true,
+    );
+    reply_to(&mut session, "the branch, tag or commit", "v1.0.0", true);
+    reply_to(
+        &mut session,
+        "pip requirement lines",
+        "xblock-poll==1.14.0",
+        true,
+    );
+    reply_to(&mut session, "one requirement; empty: done", "", true);
+    reply_to(&mut session, "default language", "fr", true);
+    reply_to(&mut session, "the address learners write to", "", true);
     let environment = |session: &mut rexpect::session::PtySession, name: &str| {
         for (prompt, reply) in [
             ("the environment's name", name),
@@ -97,6 +115,17 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
         "{answers}"
     );
     assert!(answers.contains("bastion: false"), "{answers}");
+    assert!(
+        answers.contains("tutor_plugins: [\"forum\",\"notes\"]"),
+        "{answers}"
+    );
+    assert!(
+        answers.contains("extra_pip_requirements: [\"xblock-poll==1.14.0\"]"),
+        "{answers}"
+    );
+    assert!(answers.contains("theme_ref: \"v1.0.0\""), "{answers}");
+    assert!(answers.contains("language_code: \"fr\""), "{answers}");
+    assert!(answers.contains("# contact_email: null"), "{answers}");
     assert!(answers.contains("subdomain: \"dev-courses\""), "{answers}");
     // The questionnaire offers each environment the first free range, recorded.
     assert!(answers.contains("vpc_cidr: \"10.20.0.0/16\""), "{answers}");
