@@ -421,6 +421,41 @@ if problems:
 PY
 }
 
+# assert_plugins ENV MANIFESTS CONFIG ENV_HCL: every plugin host of config.yml is routed by the
+# Ingress (TLS and a rule) and in the environment's Terraform hosts (certificate and DNS); every
+# plugin image of config.yml runs in some Deployment or Job.
+assert_plugins() {
+  "$py" - "$@" <<'PY'
+import re, sys, yaml
+env, manifests, config_file, env_hcl = sys.argv[1:5]
+docs = [d for d in yaml.safe_load_all(open(manifests)) if d]
+config = yaml.safe_load(open(config_file))
+core = {"LMS_HOST", "CMS_HOST", "MFE_HOST", "MEILISEARCH_HOST", "MYSQL_HOST", "MONGODB_HOST", "REDIS_HOST", "SMTP_HOST"}
+hosts = {k: v for k, v in config.items() if k.endswith("_HOST") and k not in core}
+images = {k: v for k, v in config.items() if "DOCKER_IMAGE" in k and k not in ("DOCKER_IMAGE_OPENEDX", "MFE_DOCKER_IMAGE")}
+ingress = [d for d in docs if d.get("kind") == "Ingress"]
+tls = {h for i in ingress for t in i["spec"].get("tls", []) for h in t.get("hosts", [])}
+rules = {r.get("host") for i in ingress for r in i["spec"].get("rules", [])}
+terraform = set(re.findall(r'= "([^"]+)"', open(env_hcl).read()))
+problems = []
+for key, host in sorted(hosts.items()):
+    if host not in tls or host not in rules:
+        problems.append(f"{key} {host}: not routed by the Ingress (tls {host in tls}, rule {host in rules})")
+    if host not in terraform:
+        problems.append(f"{key} {host}: not in terraform env.hcl hosts (no certificate, no DNS)")
+running = {c.get("image") for d in docs if d.get("kind") in ("Deployment", "Job", "StatefulSet")
+           for c in d["spec"]["template"]["spec"].get("containers", []) + d["spec"]["template"]["spec"].get("initContainers", [])}
+for key, image in sorted(images.items()):
+    if not any(r and r.split(":")[0] == image.split(":")[0] for r in running):
+        problems.append(f"{key} {image}: no Deployment or Job runs it")
+for p in problems:
+    print(p)
+if problems:
+    sys.exit(1)
+print(f"{len(hosts)} plugin host(s) routed, certified and in DNS; {len(images)} plugin image(s) deployed")
+PY
+}
+
 envs_accepted=0
 for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
   env="$(basename "$env_dir")"
@@ -468,6 +503,13 @@ for env_dir in "$repo"/ci/tutor-deploy/environments/*/; do
   else
     fail "$env: app tier"
     sed 's/^/     /' "$work/at.log" >&2
+  fi
+
+  if assert_plugins "$env" "$work/$env.yaml" "$config" "$repo/terraform/environments/$env/env.hcl" > "$work/ap.log" 2>&1; then
+    pass "$env: $(tail -n1 "$work/ap.log")"
+  else
+    fail "$env: plugins"
+    sed 's/^/     /' "$work/ap.log" >&2
   fi
 
   # 2. The deploy helper, with stand-in cluster secrets.
@@ -724,16 +766,34 @@ case " \$* " in
 esac
 printf 'buildcache-%s-aaaaaaaaaaaa\t%s-aaaaaaaaaaaa\n' "$tutor_version" "$tutor_version"
 AWS
-  chmod +x "$work/bin/docker" "$work/bin/aws"
+  # A stand-in git: a fetch records what was asked (and whether the token went with it) and
+  # the checkout gives a package, or a theme, to build from.
+  cat > "$work/bin/git" <<GIT
+#!/bin/sh
+dir=.
+[ "\$1" = -C ] && { dir="\$2"; shift 2; }
+case "\$1" in
+  init) mkdir -p "\$dir/.git" ;;
+  fetch) shift; [ "\$1" = -q ] && shift; [ "\$1" = --depth ] && shift 2
+    echo "fetch \$1 \$2 token=\${GIT_CONFIG_KEY_0:-none}" >> "$work/git.log" ;;
+  checkout) mkdir -p "\$dir/lms/static" && printf 'from setuptools import setup\nsetup()\n' > "\$dir/setup.py" ;;
+  rev-parse) echo 0123456789ab ;;
+  *) exec /usr/bin/git -C "\$dir" "\$@" ;;
+esac
+GIT
+  chmod +x "$work/bin/docker" "$work/bin/aws" "$work/bin/git"
   copy="$work/build-repo"
   cp -R "$repo" "$copy"
   echo "check-xblock==1.0.0  # added by check-pipeline" >> "$copy/ci/tutor-build/requirements.txt"
   mkdir -p "$copy/ci/tutor-build/themes/check-theme/lms/static"
-  for image in openedx mfe; do
-    if TUTOR_ROOT="$work/build-$image" PATH="$work/bin:$PATH" \
+  # Every image the script builds: the openedx and MFE images and those of the plugins.
+  images="$(sed -n 's/^# IMAGE: \([^(]*\) (.*/\1/p' "$repo/scripts/tutor-build.sh" | tr -d ',')"
+  [ -n "$images" ] || fail "scripts/tutor-build.sh names no image in its usage (# IMAGE: ...)"
+  for image in $images; do
+    if TUTOR_ROOT="$work/build-$image" PATH="$work/bin:$PATH" PRIVATE_REPOSITORIES_TOKEN=check-token \
       "$copy/scripts/tutor-build.sh" --push --tag check-build "$image" > "$work/build.log" 2>&1 &&
       grep "buildx build" "$work/docker.log" | tail -n1 > "$work/docker.last" &&
-      grep -q -- "--tag=[^ ]*\.dkr\.ecr\.[^ ]*-\(openedx\|openedx-mfe\):check-build " "$work/docker.last" &&
+      grep -q -- "--tag=[^ ]*\.dkr\.ecr\.[^ ]*-openedx\(-$image\)\{0,1\}:check-build " "$work/docker.last" &&
       grep -q -- "--output=type=image,push=true" "$work/docker.last" &&
       grep -q -- "--cache-from=type=registry,ref=[^ ]*:buildcache-$tutor_version-aaaaaaaaaaaa" "$work/docker.last" &&
       grep -q -- "--cache-to=type=registry,ref=[^ ]*:buildcache-check-build,mode=max" "$work/docker.last"; then
@@ -748,6 +808,34 @@ AWS
     pass "scripts/tutor-build.sh: requirements.txt and themes/ reach the openedx build context"
   else
     fail "scripts/tutor-build.sh: requirements or themes missing from the build context"
+  fi
+  # The theme repository and the git requirements: fetched at their refs (the token only for
+  # github.com), the theme into the themes, each package mounted so that the Dockerfile
+  # pip-installs it, and no git URL left for pip.
+  theme_repository="$(sed -n 's/^DEVOPS_THEME_REPOSITORY: //p' "$repo/ci/tutor-build/config.yml")"
+  if [ -n "$theme_repository" ]; then
+    theme_name="$(basename "$theme_repository" .git)"
+    if grep -q "^fetch $theme_repository " "$work/git.log" &&
+      [ -f "$work/build-openedx/env/build/openedx/themes/$theme_name/setup.py" ] &&
+      [ ! -d "$work/build-openedx/env/build/openedx/themes/$theme_name/.git" ]; then
+      pass "scripts/tutor-build.sh: the theme repository is fetched into the openedx build context as $theme_name"
+    else
+      fail "scripts/tutor-build.sh: the theme repository $theme_repository is not in the build context"
+    fi
+  fi
+  while read -r url; do
+    name="$(basename "${url%%@*}" .git)"
+    if grep -q "^fetch ${url%%@*} " "$work/git.log" &&
+      grep -q "mnt-devops-pip-$name" "$work/build-openedx/env/build/openedx/Dockerfile" &&
+      ! grep -q "install '.*git+" "$work/build-openedx/env/build/openedx/Dockerfile"; then
+      pass "scripts/tutor-build.sh: $url is fetched and pip-installed from a mounted directory"
+    else
+      fail "scripts/tutor-build.sh: $url is not installed from a mounted clone"
+      grep -n "mnt-\|install '" "$work/build-openedx/env/build/openedx/Dockerfile" | sed 's/^/     /' >&2
+    fi
+  done < <(sed -n 's/^git+\(https:[^ #]*\).*/\1/p' "$repo/ci/tutor-build/requirements.txt")
+  if grep -v "token=none" "$work/git.log" 2>/dev/null | grep -qv "^fetch https://github.com/"; then
+    fail "scripts/tutor-build.sh sent the token to a host other than github.com"
   fi
 fi
 

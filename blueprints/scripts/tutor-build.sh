@@ -4,8 +4,11 @@
 # and the themes of ci/tutor-build/themes/. The build workflow calls it; it also runs on a laptop
 # with Docker (without --push the image is loaded into the local Docker).
 #
-#   scripts/tutor-build.sh [--push] [--tag TAG] [--no-cache] openedx|mfe
+#   scripts/tutor-build.sh [--push] [--tag TAG] [--no-cache] IMAGE
 #   scripts/tutor-build.sh --print-tag
+#
+# IMAGE: [% for image in images %][[ image.name ]][% if not loop.last %], [% endif %][% endfor %] (the openedx and MFE images, and those of the
+# Tutor plugins of answers `tutor_plugins`).
 #
 #   --push       push the image (and its build cache) to the registry instead of loading it; when
 #                the registry (ECR) has the tag already, build and push nothing: tags are
@@ -17,6 +20,12 @@
 #
 # Needs tutor (pip install -r ci/tutor-requirements.txt) and docker buildx; --push needs a
 # `docker login` to the registry (the workflow uses aws-actions/amazon-ecr-login).
+#
+# The openedx image also gets the theme repository of ci/tutor-build/config.yml
+# (DEVOPS_THEME_REPOSITORY at DEVOPS_THEME_REF) and every `git+https://` line of
+# ci/tutor-build/requirements.txt, cloned here and installed from the clone (Tutor's mounted
+# directories), so that a token never reaches the image. PRIVATE_REPOSITORIES_TOKEN, when set, is
+# a GitHub token that can read the private ones; it is sent to github.com only.
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -65,10 +74,30 @@ fi
 [ "$#" -eq 1 ] || { usage >&2; exit 2; }
 image="$1"
 case "$image" in
-  openedx) image_key=DOCKER_IMAGE_OPENEDX ;;
-  mfe) image_key=MFE_DOCKER_IMAGE ;;
-  *) die "unknown image '$image' (openedx or mfe)" ;;
+[% for image in images %]
+  [[ image.name ]]) image_key=[[ image.key ]] ;;
+[% endfor %]
+  *) die "unknown image '$image' ([% for image in images %][[ image.name ]][% if not loop.last %], [% endif %][% endfor %])" ;;
 esac
+# Every image setting, so that all images of one build carry the same tag.
+image_keys="[% for image in images %][[ image.key ]][% if not loop.last %] [% endif %][% endfor %]"
+
+# git with the token for github.com only, through the environment (never on a command line).
+git_fetch() { # git_fetch URL REF DIR: DIR holds URL at REF (a branch, tag or commit), history-free
+  local url="$1" ref="$2" dir="$3"
+  local -a auth=()
+  if [ -n "${PRIVATE_REPOSITORIES_TOKEN:-}" ]; then
+    auth=(GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.https://github.com/.extraheader
+      "GIT_CONFIG_VALUE_0=AUTHORIZATION: basic $(printf 'x-access-token:%s' "$PRIVATE_REPOSITORIES_TOKEN" | base64 | tr -d '\n')")
+  fi
+  mkdir -p "$dir"
+  git -C "$dir" init -q
+  env "${auth[@]}" GIT_TERMINAL_PROMPT=0 git -C "$dir" fetch -q --depth 1 "$url" "$ref" ||
+    die "cannot fetch $ref of $url (a private repository needs the GitHub secret PRIVATE_REPOSITORIES_TOKEN)"
+  git -C "$dir" checkout -q --detach FETCH_HEAD
+  log "$url at $ref is $(git -C "$dir" rev-parse --short=12 HEAD)"
+  rm -rf "$dir/.git"
+}
 python="$(dirname "$(command -v tutor)")/python"
 [ -x "$python" ] || python="python3"
 
@@ -78,22 +107,49 @@ mkdir -p "$TUTOR_ROOT"
 cp "$build_dir/config.yml" "$TUTOR_ROOT/config.yml"
 
 # Image names with the new tag, and the extra requirements as a YAML (JSON) list.
-"$python" - "$TUTOR_ROOT/config.yml" "$build_dir/requirements.txt" "$tag" <<'PY'
-import sys, yaml
-config_file, requirements_file, tag = sys.argv[1:4]
+# The git requirements go to git-requirements.txt (one `url ref name` per line), the others to
+# OPENEDX_EXTRA_PIP_REQUIREMENTS.
+: > "$TUTOR_ROOT/git-requirements.txt"
+"$python" - "$TUTOR_ROOT/config.yml" "$build_dir/requirements.txt" "$tag" "$image_keys" "$TUTOR_ROOT/git-requirements.txt" <<'PY'
+import re, sys, yaml
+config_file, requirements_file, tag, image_keys, git_file = sys.argv[1:6]
 config = yaml.safe_load(open(config_file)) or {}
-for key in ("DOCKER_IMAGE_OPENEDX", "MFE_DOCKER_IMAGE"):
+for key in image_keys.split():
     name = config[key].rsplit(":", 1)[0] if ":" in config[key].split("/")[-1] else config[key]
     config[key] = f"{name}:{tag}"
-requirements = []
-for line in open(requirements_file):
+requirements, git = [], []
+for number, line in enumerate(open(requirements_file), 1):
     line = line.split(" #", 1)[0].strip()
-    if line and not line.startswith("#"):
+    if not line or line.startswith("#"):
+        continue
+    name, _, url = line.rpartition(" @ ") if " @ " in line else ("", "", line)
+    if not url.startswith("git+"):
         requirements.append(line)
+        continue
+    url, _, fragment = url[len("git+"):].partition("#")
+    slash = url.rfind("/")
+    repository, at, ref = url[slash:].partition("@")
+    repository = url[:slash] + repository
+    egg = dict(part.split("=", 1) for part in fragment.split("&") if "=" in part).get("egg", "")
+    name = (name.split("[")[0].strip() or egg or repository.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
+    if not repository.startswith("https://") or not re.fullmatch(r"[A-Za-z0-9._-]+", name) or " " in ref:
+        sys.exit(f"tutor-build: error: {requirements_file}:{number}: install git requirements over https:// (git+https://host/owner/repo.git@<tag or commit>)")
+    git.append(f"{repository} {ref or 'HEAD'} {name}")
 if requirements:
     config["OPENEDX_EXTRA_PIP_REQUIREMENTS"] = requirements
+with open(git_file, "w") as out:
+    out.write("".join(line + "\n" for line in git))
 yaml.safe_dump(config, open(config_file, "w"), default_flow_style=False, sort_keys=True)
 PY
+if [ "$image" = openedx ]; then
+  # Each git requirement is cloned as devops-pip-<name>, a folder name the devops plugin adds
+  # to Tutor's mounted directories: Tutor's Dockerfile then runs `pip install -e /mnt/<folder>`.
+  while read -r url ref name; do
+    [ -n "$url" ] || continue
+    git_fetch "$url" "$ref" "$TUTOR_ROOT/sources/devops-pip-$name"
+    tutor mounts add "$TUTOR_ROOT/sources/devops-pip-$name" >/dev/null
+  done < "$TUTOR_ROOT/git-requirements.txt"
+fi
 tutor config save
 target="$(tutor config printvalue "$image_key")"
 
@@ -104,6 +160,28 @@ if [ "$image" = openedx ]; then
     log "adding theme $(basename "$theme")"
     cp -R "$theme" "$themes_dir/"
   done
+  # config_value KEY: a scalar of ci/tutor-build/config.yml (empty when absent)
+  config_value() {
+    "$python" - "$build_dir/config.yml" "$1" <<'PY'
+import sys, yaml
+value = (yaml.safe_load(open(sys.argv[1])) or {}).get(sys.argv[2])
+print("" if value is None else value)
+PY
+  }
+  theme_repository="$(config_value DEVOPS_THEME_REPOSITORY)"
+  if [ -n "$theme_repository" ]; then
+    theme_ref="$(config_value DEVOPS_THEME_REF)"
+    case "$theme_repository" in
+      https://*) ;;
+      *) die "DEVOPS_THEME_REPOSITORY of ci/tutor-build/config.yml is not an https:// URL: $theme_repository" ;;
+    esac
+    [ -n "$theme_ref" ] || die "DEVOPS_THEME_REF of ci/tutor-build/config.yml is empty: give a branch, tag or commit"
+    theme_name="$(basename "${theme_repository%/}" .git)"
+    [ ! -e "$themes_dir/$theme_name" ] ||
+      die "ci/tutor-build/themes/$theme_name and the theme repository $theme_repository have the same name"
+    log "adding theme $theme_name from $theme_repository"
+    git_fetch "$theme_repository" "$theme_ref" "$themes_dir/$theme_name"
+  fi
 fi
 
 # Registry, repository and region of the target, for ECR look-ups.

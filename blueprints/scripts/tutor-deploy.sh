@@ -11,7 +11,7 @@
 #   --secrets-from DIR    read the values of ci/tutor-deploy/cluster-secrets.txt from files
 #                         DIR/<secret>/<key> instead of the cluster (tests, break-glass)
 #   --render-only         stop after `tutor config save`: no cluster needed with --secrets-from
-#   --skip-init           do not run Tutor's init jobs (migrations etc.)
+#   --skip-init           do not run Tutor's init jobs (migrations etc.) nor the theme job
 #   --regenerate-secrets  let Tutor generate new secrets although Open edX is deployed and the
 #                         secret tutor-generated is gone from the cluster and from Secrets
 #                         Manager (everyone is logged out)
@@ -122,7 +122,6 @@ PY
 namespace="$(yaml_value K8S_NAMESPACE)"
 [ -n "$namespace" ] || die "K8S_NAMESPACE is not set in $env_dir/config.yml"
 openedx_image="$(yaml_value DOCKER_IMAGE_OPENEDX)"
-mfe_image="$(yaml_value MFE_DOCKER_IMAGE)"
 tutor_version="$(tutor --version | awk '{print $NF}')"
 
 # RELEASES as an array of name:major entries, oldest first.
@@ -359,8 +358,12 @@ if [ -z "$image_tag" ] && [ "$render_only" = false ]; then
 fi
 sets=()
 if [ -n "$image_tag" ]; then
-  log "images: ${openedx_image%:*}:$image_tag and ${mfe_image%:*}:$image_tag"
-  sets+=(--set "DOCKER_IMAGE_OPENEDX=${openedx_image%:*}:$image_tag" --set "MFE_DOCKER_IMAGE=${mfe_image%:*}:$image_tag")
+  # Every image of one build has the same tag: openedx, MFE and the plugins' (scripts/tutor-build.sh).
+  for key in [% for image in images %][[ image.key ]][% if not loop.last %] [% endif %][% endfor %]; do
+    name="$(yaml_value "$key")"
+    log "image $key: ${name%:*}:$image_tag"
+    sets+=(--set "$key=${name%:*}:$image_tag")
+  done
 fi
 
 # Tutor's ID names the platform in the label app.kubernetes.io/instance=openedx-<ID> that every
@@ -487,7 +490,8 @@ if [ "$skip_init" = false ]; then
   tutor k8s "do" init
 fi
 theme="$(tutor config printvalue DEVOPS_THEME)"
-if [ -n "$theme" ]; then
+# The default theme is kept in the database: a deploy that runs no jobs keeps the one set before.
+if [ -n "$theme" ] && [ "$skip_init" = false ]; then
   log "setting the default theme to $theme"
   tutor k8s "do" settheme "$theme"
 fi

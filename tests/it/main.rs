@@ -19,6 +19,7 @@ mod properties;
 mod provider_schema;
 mod release_upgrade;
 mod schema;
+mod school_platform;
 mod secrets;
 mod snapshots;
 mod terminal;

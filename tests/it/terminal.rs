@@ -116,7 +116,7 @@ fn a_new_user_goes_from_questions_to_a_repository_correcting_a_typo() {
     );
     assert!(answers.contains("bastion: false"), "{answers}");
     assert!(
-        answers.contains("tutor_plugins: [\"forum\",\"notes\"]"),
+        answers.contains("tutor_plugins: [\"forum\", \"notes\"]"),
         "{answers}"
     );
     assert!(
