@@ -78,10 +78,20 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         ("DEVOPS_PRESTOP_SECONDS", 10),
         ("DEVOPS_WORKER_GRACE_SECONDS", 300),
         # Comprehensive theme set as the default theme of the LMS and CMS sites by every deploy
-        # (a folder of ci/tutor-build/themes/). Empty: Open edX's own look.
+        # (a folder of ci/tutor-build/themes/, or the theme repository's). Empty: Open edX's own look.
         ("DEVOPS_THEME", ""),
+        # The theme repository scripts/tutor-build.sh clones into the openedx image, and its
+        # branch, tag or commit (answers theme_repository, theme_ref). Empty: none.
+        ("DEVOPS_THEME_REPOSITORY", ""),
+        ("DEVOPS_THEME_REF", ""),
     ]
 )
+
+# scripts/tutor-build.sh clones each git+https:// line of ci/tutor-build/requirements.txt into a
+# folder devops-pip-<name> and adds it with `tutor mounts add`: folders of this name are mounted
+# into the openedx image build, whose Dockerfile runs `pip install -e /mnt/<folder>` for each.
+# The clone, made with the token on the runner, reaches the image without any credential.
+hooks.Filters.MOUNTED_DIRECTORIES.add_item(("openedx", r"devops-pip-.*"))
 
 ########################################################################################
 # LMS and CMS settings
@@ -297,6 +307,24 @@ if "FRONTEND_SITE_CONFIG" in globals():
     priority=hooks.priorities.LOW,
 )
 
+[% if answers.mongodb == "documentdb" %]
+# The forum (tutor-forum) makes its own MongoDB client from FORUM_MONGODB_CLIENT_PARAMETERS,
+# which it sets in openedx-common-settings: on DocumentDB it needs the same two settings as
+# Open edX's doc stores. These patches come after that one in the LMS and CMS settings.
+_DEVOPS_FORUM_DOCUMENTDB = """
+if "FORUM_MONGODB_CLIENT_PARAMETERS" in globals():
+    {% if not DEVOPS_MONGODB_RETRY_WRITES %}FORUM_MONGODB_CLIENT_PARAMETERS["retryWrites"] = False{% endif %}
+    {% if MONGODB_USE_SSL %}FORUM_MONGODB_CLIENT_PARAMETERS["tlsCAFile"] = "/openedx/config-aws/rds-ca-bundle.pem"{% endif %}
+    pass
+"""
+hooks.Filters.ENV_PATCHES.add_items(
+    [
+        ("openedx-lms-common-settings", _DEVOPS_FORUM_DOCUMENTDB),
+        ("openedx-cms-common-settings", _DEVOPS_FORUM_DOCUMENTDB),
+    ]
+)
+
+[% endif %]
 ########################################################################################
 # Kubernetes
 ########################################################################################
@@ -305,6 +333,16 @@ hooks.Filters.ENV_PATCHES.add_item(
     (
         "k8s-services",
         """{% if DEVOPS_INGRESS_CLASS %}
+{#- The web hosts: Open edX's, then those of the Tutor plugins that are enabled (a plugin's host
+    setting exists only then); Caddy routes each to its service. Terraform puts the same hosts in
+    the certificate and DNS (env.hcl `hosts`). #}
+{% set devops_web_hosts = [] %}
+{% for host in [LMS_HOST, CMS_HOST, MFE_HOST if MFE_HOST is defined else "", MEILISEARCH_HOST if RUN_MEILISEARCH else "",
+    NOTES_HOST if NOTES_HOST is defined else "", DISCOVERY_HOST if DISCOVERY_HOST is defined else "",
+    CREDENTIALS_HOST if CREDENTIALS_HOST is defined else "", XQUEUE_HOST if XQUEUE_HOST is defined else "",
+    JUPYTER_HOST if JUPYTER_HOST is defined else "", CAIRN_HOST if CAIRN_HOST is defined else ""] if host %}
+{% set _ = devops_web_hosts.append(host) %}
+{% endfor %}
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -318,12 +356,11 @@ spec:
   tls:
     - secretName: "{{ DEVOPS_TLS_SECRET }}"
       hosts:
-        - "{{ LMS_HOST }}"
-        - "{{ CMS_HOST }}"
-        {% if MFE_HOST is defined %}- "{{ MFE_HOST }}"{% endif %}
-        {% if RUN_MEILISEARCH %}- "{{ MEILISEARCH_HOST }}"{% endif %}
+    {% for host in devops_web_hosts %}
+        - "{{ host }}"
+    {% endfor %}
   rules:
-    {% for host in [LMS_HOST, CMS_HOST, MFE_HOST if MFE_HOST is defined else "", MEILISEARCH_HOST if RUN_MEILISEARCH else ""] if host %}
+    {% for host in devops_web_hosts %}
     - host: "{{ host }}"
       http:
         paths:
