@@ -231,3 +231,70 @@ fn set_takes_plugins_as_a_comma_separated_list() {
     );
     assert!(repo.exists("ci/tutor-deploy/environments/prod/config.yml"));
 }
+
+#[test]
+fn each_plugin_host_gets_certificate_and_dns_and_each_image_a_repository() {
+    let text = format!(
+        "{MINIMAL}tutor_plugins: [notes, cairn]\ncontact_email: help@yourschool.edu\nenvironments:\n  - name: prod\n  - name: dev\n"
+    );
+    let tree = common::render(&text);
+    for (environment, lms) in [
+        ("prod", "courses.yourschool.edu"),
+        ("dev", "dev-courses.yourschool.edu"),
+    ] {
+        let env_hcl = tree
+            .get(&format!("terraform/environments/{environment}/env.hcl"))
+            .unwrap();
+        let body: hcl::Body = hcl::from_str(env_hcl).unwrap();
+        let locals = body
+            .blocks()
+            .find(|block| block.identifier() == "locals")
+            .unwrap();
+        let attribute = |name: &str| {
+            locals
+                .body()
+                .attributes()
+                .find(|attribute| attribute.key() == name)
+                .unwrap_or_else(|| panic!("{environment}: no local {name}"))
+                .expr()
+                .to_string()
+        };
+        let hosts = attribute("hosts");
+        assert!(hosts.contains(&format!("\"notes.{lms}\"")), "{hosts}");
+        assert!(hosts.contains(&format!("\"data.{lms}\"")), "{hosts}");
+        assert_eq!(
+            attribute("plugin_hosts").replace([' ', '\n'], ""),
+            "[\"notes\",\"cairn\"]"
+        );
+        assert_eq!(attribute("email_from"), "\"help@yourschool.edu\"");
+    }
+    // The unit passes them to the module, whose DNS records and certificate take every host.
+    let addons = tree
+        .get("terraform/_envcommon/kubernetes-addons.hcl")
+        .unwrap();
+    assert!(addons.contains("{ for key in local.env.plugin_hosts : key => local.env.hosts[key] }"));
+    let module = tree
+        .get("terraform/modules/kubernetes-addons/main.tf")
+        .unwrap();
+    assert!(module.contains("for_each = { for key, host in var.hosts : key => host }"));
+    assert!(module.contains("dnsNames = concat("));
+    let certificate = tree
+        .get("terraform/modules/kubernetes-addons/chart/templates/certificate.yaml")
+        .unwrap();
+    assert!(certificate.contains("range .Values.dnsNames"));
+    let ecr = tree.get("terraform/shared/ecr/terragrunt.hcl").unwrap();
+    for repository in [
+        "openedx",
+        "openedx-mfe",
+        "openedx-notes",
+        "openedx-cairn-clickhouse",
+        "openedx-cairn-superset",
+    ] {
+        assert!(
+            ecr.contains(&format!("shared_prefix}}-{repository}\"")),
+            "{repository}:\n{ecr}"
+        );
+    }
+    let ses = tree.get("terraform/modules/ses/main.tf").unwrap();
+    assert!(ses.contains("resource \"aws_sesv2_email_identity\" \"sender\""));
+}

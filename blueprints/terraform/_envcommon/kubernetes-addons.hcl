@@ -27,6 +27,16 @@ inputs = {
   namespace                          = local.env.namespace
   zone_id                            = dependency.dns.outputs.zone_id
   acme_email                         = local.env.acme_email
+[% if answers.tutor_plugins %]
+  # The Open edX hosts, Grafana, and the hosts of the Tutor plugins (env.hcl: plugin_hosts).
+  hosts = merge({
+    lms         = local.env.hosts.lms
+    studio      = local.env.hosts.studio
+    mfe         = local.env.hosts.mfe
+    meilisearch = local.env.hosts.meilisearch
+    grafana     = local.env.hosts.grafana
+  }, { for key in local.env.plugin_hosts : key => local.env.hosts[key] })
+[% else %]
   hosts = {
     lms         = local.env.hosts.lms
     studio      = local.env.hosts.studio
@@ -34,4 +44,5 @@ inputs = {
     meilisearch = local.env.hosts.meilisearch
     grafana     = local.env.hosts.grafana
   }
+[% endif %]
 }

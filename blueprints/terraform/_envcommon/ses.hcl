@@ -13,7 +13,8 @@ terraform {
 [% include "terraform/_envcommon/_dependencies/dns.hcl" %]
 
 inputs = {
-  name    = local.env.resource_prefix
-  domain  = local.env.domain
-  zone_id = dependency.dns.outputs.zone_id
+  name       = local.env.resource_prefix
+  domain     = local.env.domain
+  zone_id    = dependency.dns.outputs.zone_id
+  from_email = local.env.email_from
 }

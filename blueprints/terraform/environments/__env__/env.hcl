@@ -18,7 +18,17 @@ locals {
     mongodb     = "[[ env.hosts.mongodb ]]"
     redis       = "[[ env.hosts.redis ]]"
     bastion     = "[[ env.hosts.bastion ]]"
+[% if env.plugin_hosts %]
+    # Hosts of the chosen Tutor plugins: the ingress serves them like lms (DNS record, certificate).
+[% for plugin_host in env.plugin_hosts %]
+    [[ plugin_host.name ~ "           "[plugin_host.name | length:] ]] = "[[ plugin_host.host ]]"
+[% endfor %]
+[% endif %]
   }
+[% if answers.tutor_plugins %]
+  # The keys of `hosts` above that Tutor plugins serve (the kubernetes-addons unit passes them on).
+  plugin_hosts = [[ "[" ~ (env.plugin_hosts | map(attribute="name") | map("tojson") | join(", ")) ~ "]" ]]
+[% endif %]
 
   # S3 bucket names are global across every AWS account: the account id keeps ours unique.
   media_bucket   = "[[ env.resource_prefix ]]-storage-[[ answers.aws_account_id ]]"
@@ -29,6 +39,11 @@ locals {
 
   # Contact address of the Let's Encrypt account that issues the web certificates (cert-manager).
   acme_email = "devops@[[ answers.root_domain ]]"
+
+  # Sender of the platform's e-mail (the answer contact_email, else no-reply@ the domain). SES
+  # sends from any address of the domain and its subdomains; another address gets an identity
+  # of its own, verified by the link AWS mails to it (terraform/modules/ses).
+  email_from = "[[ env.email_from ]]"
 
   # Network: each environment has its own VPC; distinct ranges keep peering possible.
   vpc_cidr           = "[[ env.vpc_cidr ]]"

@@ -210,12 +210,11 @@ resource "helm_release" "openedx_tls" {
   values = [yamlencode({
     namespace = kubernetes_namespace_v1.openedx.metadata[0].name
     acmeEmail = var.acme_email
-    hosts = {
-      lms         = var.hosts.lms
-      studio      = var.hosts.studio
-      mfe         = var.hosts.mfe
-      meilisearch = var.hosts.meilisearch
-    }
+    # Every web host but Grafana's (its own certificate): Open edX's first, then the plugins'.
+    dnsNames = concat(
+      [var.hosts.lms, var.hosts.studio, var.hosts.mfe, var.hosts.meilisearch],
+      [for key, host in var.hosts : host if !contains(["lms", "studio", "mfe", "meilisearch", "grafana"], key)],
+    )
   })]
 
   depends_on = [helm_release.cert_manager, helm_release.traefik]

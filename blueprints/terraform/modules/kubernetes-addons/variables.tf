@@ -24,14 +24,13 @@ variable "zone_id" {
 }
 
 variable "hosts" {
-  description = "Web hosts served through the ingress: lms, studio, mfe, meilisearch, grafana."
-  type = object({
-    lms         = string
-    studio      = string
-    mfe         = string
-    meilisearch = string
-    grafana     = string
-  })
+  description = "Web hosts served through the ingress by key: lms, studio, mfe, meilisearch, grafana, and those of the Tutor plugins (notes, discovery, ...)."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for key in ["lms", "studio", "mfe", "meilisearch", "grafana"] : contains(keys(var.hosts), key)])
+    error_message = "hosts must have the keys lms, studio, mfe, meilisearch and grafana."
+  }
 }
 
 variable "acme_email" {

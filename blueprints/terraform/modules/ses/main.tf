@@ -1,12 +1,18 @@
 # Amazon SES: the environment's domain as a verified identity with Easy DKIM, a custom MAIL FROM
 # domain (SPF aligned), a DMARC record, and SMTP credentials (an IAM user allowed to send from this
-# domain only) that the secrets unit puts in the Kubernetes secret `smtp`. A new SES account is in
-# the sandbox: ask AWS for production access before sending to real users.
+# domain only, and from the sender if it is outside it) that the secrets unit puts in the
+# Kubernetes secret `smtp`. A new SES account is in the sandbox: ask AWS for production access
+# before sending to real users.
 
 data "aws_region" "current" {}
 
 locals {
   mail_from_domain = "bounce.${var.domain}"
+  from_email       = var.from_email != "" ? var.from_email : "no-reply@${var.domain}"
+  from_domain      = lower(split("@", local.from_email)[1])
+  # A verified domain identity covers every address of the domain and of its subdomains
+  # (SES developer guide, "Creating and verifying identities"); any other sender needs its own.
+  own_sender = local.from_domain == lower(var.domain) || endswith(local.from_domain, ".${lower(var.domain)}")
 }
 
 resource "aws_sesv2_email_identity" "domain" {
@@ -57,7 +63,15 @@ resource "aws_route53_record" "dmarc" {
   records = ["v=DMARC1; p=${var.dmarc_policy}; adkim=r; aspf=r"]
 }
 
-# SMTP credentials: an IAM user in a group whose policy allows sending from this identity only.
+# A sender outside the domain: AWS mails a verification link to it; SES refuses to send from it
+# until someone opens that link.
+resource "aws_sesv2_email_identity" "sender" {
+  count = local.own_sender ? 0 : 1
+
+  email_identity = local.from_email
+}
+
+# SMTP credentials: an IAM user in a group whose policy allows sending from these identities only.
 resource "aws_iam_user" "smtp" {
   #checkov:skip=CKV_AWS_273:SES SMTP authentication only accepts credentials derived from an IAM user's access key.
   name = "${var.name}-ses-smtp"
@@ -79,7 +93,7 @@ resource "aws_iam_user_group_membership" "smtp" {
 data "aws_iam_policy_document" "send" {
   statement {
     actions   = ["ses:SendRawEmail", "ses:SendEmail"]
-    resources = [aws_sesv2_email_identity.domain.arn]
+    resources = concat([aws_sesv2_email_identity.domain.arn], aws_sesv2_email_identity.sender[*].arn)
   }
 }
 

@@ -20,6 +20,6 @@ output "smtp_password" {
 }
 
 output "from_email" {
-  description = "Default sender address."
-  value       = "no-reply@${var.domain}"
+  description = "Sender address of the platform's e-mail."
+  value       = local.from_email
 }

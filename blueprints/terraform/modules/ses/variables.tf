@@ -18,3 +18,14 @@ variable "dmarc_policy" {
   type        = string
   default     = "quarantine"
 }
+
+variable "from_email" {
+  description = "Sender of the platform's e-mail; outside `domain` and its subdomains it gets an identity of its own, verified by the link AWS mails to it. Empty: no-reply@<domain>."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.from_email == "" || can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", var.from_email))
+    error_message = "from_email must be empty or an e-mail address, e.g. support@example.edu."
+  }
+}

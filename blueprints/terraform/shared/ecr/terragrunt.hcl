@@ -1,4 +1,4 @@
-# Account-wide: ECR repositories of the Open edX and MFE images.
+# Account-wide: ECR repositories of the images the build makes (Open edX, MFE, Tutor plugins).
 include "root" {
   path   = find_in_parent_folders("root.hcl")
   expose = true
@@ -10,7 +10,8 @@ terraform {
 
 inputs = {
   repository_names = [
-    "${include.root.locals.global.shared_prefix}-openedx",
-    "${include.root.locals.global.shared_prefix}-openedx-mfe",
+[% for image in images %]
+    "${include.root.locals.global.shared_prefix}-[[ image.repository ]]",
+[% endfor %]
   ]
 }
