@@ -199,6 +199,16 @@ fn ask_question(
     }
 }
 
+/// The strings of a list answer.
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// The plugins, as one pick of many, each shown with its line of help.
 fn ask_plugins(
     prompter: &mut dyn Prompter,
@@ -206,12 +216,7 @@ fn ask_plugins(
     question: &Question,
     suggested: &Value,
 ) -> anyhow::Result<Value> {
-    let picked: Vec<&str> = suggested
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let picked = strings(suggested);
     let choices: Vec<String> = PLUGINS
         .iter()
         .map(|plugin| format!("{:<12} {}", plugin.name, plugin.help))
@@ -238,12 +243,7 @@ fn ask_requirements(
     suggested: &Value,
 ) -> anyhow::Result<Value> {
     let mut lines: Vec<Value> = Vec::new();
-    let known: Vec<&str> = suggested
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let known = strings(suggested);
     if !known.is_empty()
         && prompter.confirm(
             &format!("{key}.keep"),
