@@ -179,6 +179,14 @@ pub const REFUSED: &[(&str, &str)] = &[
         "is a local administration interface for Tutor, not a service of the platform",
     ),
     (
+        "codejail",
+        "confines learners' code with an AppArmor profile, and EKS's Amazon Linux 2023 nodes have SELinux, not AppArmor: the kubelet refuses its pods, and without the profile it would run that code unconfined",
+    ),
+    (
+        "aspects",
+        "(tutor-contrib-aspects) is a separate analytics stack (ClickHouse, Ralph, Superset, dbt) with its own sizing and storage and versions apart from Tutor's; `cairn` is the analytics this generator runs",
+    ),
+    (
         "android",
         "builds the mobile app on a workstation; it runs no service on the platform",
     ),

@@ -325,6 +325,93 @@ hooks.Filters.ENV_PATCHES.add_items(
 )
 
 [% endif %]
+# Plugin services that build their own Redis URLs from REDIS_HOST, without TLS and without the AUTH
+# token, which ElastiCache refuses: discovery (Django cache; its event bus and Celery broker are
+# hard-coded at the in-cluster redis://redis:6379, which does not exist when RUN_REDIS is false)
+# and cairn (Superset's caches, results and Celery broker). notes, credentials, xqueue and
+# jupyter use no Redis.
+hooks.Filters.ENV_PATCHES.add_items(
+    [
+        (
+            "discovery-common-settings",
+            """{% if not RUN_REDIS %}
+# ---- devops plugin: Amazon ElastiCache (TLS and AUTH) ---------------------------------
+from urllib.parse import quote as _devops_quote
+_devops_redis_auth = {% if REDIS_PASSWORD %}_devops_quote({{ REDIS_USERNAME|tojson }}, safe="") + ":" + _devops_quote({{ REDIS_PASSWORD|tojson }}, safe="") + "@"{% else %}""{% endif %}
+_devops_redis = "{% if DEVOPS_REDIS_USE_SSL %}rediss{% else %}redis{% endif %}://" + _devops_redis_auth + "{{ REDIS_HOST }}:{{ REDIS_PORT }}"
+_devops_redis_query = "{% if DEVOPS_REDIS_USE_SSL %}?ssl_cert_reqs=required{% endif %}"
+CACHES["default"]["LOCATION"] = _devops_redis + "/{{ DISCOVERY_CACHE_REDIS_DB }}" + _devops_redis_query
+EVENT_BUS_REDIS_CONNECTION_URL = _devops_redis + "/" + _devops_redis_query
+CELERY_BROKER_URL = _devops_redis + "/{{ OPENEDX_CELERY_REDIS_DB }}" + _devops_redis_query
+{% if DEVOPS_REDIS_USE_SSL %}
+import ssl as _devops_ssl
+CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": _devops_ssl.CERT_REQUIRED}
+{% endif %}
+{% endif %}""",
+        ),
+        (
+            "cairn-superset-settings",
+            """{% if not RUN_REDIS %}
+# ---- devops plugin: Amazon ElastiCache (TLS and AUTH) ---------------------------------
+from urllib.parse import quote as _devops_quote
+_devops_redis_auth = {% if REDIS_PASSWORD %}_devops_quote({{ REDIS_USERNAME|tojson }}, safe="") + ":" + _devops_quote({{ REDIS_PASSWORD|tojson }}, safe="") + "@"{% else %}""{% endif %}
+_devops_redis = "{% if DEVOPS_REDIS_USE_SSL %}rediss{% else %}redis{% endif %}://" + _devops_redis_auth + f"{REDIS_HOST}:{REDIS_PORT}"
+_devops_redis_query = "{% if DEVOPS_REDIS_USE_SSL %}?ssl_cert_reqs=required{% endif %}"
+for _devops_cache in [CACHE_CONFIG, DATA_CACHE_CONFIG, FILTER_STATE_CACHE_CONFIG, EXPLORE_FORM_DATA_CACHE_CONFIG]:
+    _devops_cache["CACHE_REDIS_URL"] = _devops_redis + f"/{REDIS_CACHE_DB}" + _devops_redis_query
+RESULTS_BACKEND = RedisCache(
+    host=REDIS_HOST,
+    port=REDIS_PORT,
+    db=REDIS_CACHE_DB,
+    key_prefix="superset_results",
+    {% if REDIS_PASSWORD %}password={{ REDIS_PASSWORD|tojson }},{% endif %}
+    {% if REDIS_USERNAME and REDIS_PASSWORD %}username={{ REDIS_USERNAME|tojson }},{% endif %}
+    {% if DEVOPS_REDIS_USE_SSL %}ssl=True, ssl_cert_reqs="required",{% endif %}
+)
+CeleryConfig.BROKER_URL = _devops_redis + f"/{REDIS_CELERY_DB}" + _devops_redis_query
+{% if DEVOPS_REDIS_USE_SSL %}
+import ssl as _devops_ssl
+CeleryConfig.BROKER_USE_SSL = {"ssl_cert_reqs": _devops_ssl.CERT_REQUIRED}
+{% endif %}
+{% endif %}""",
+        ),
+    ]
+)
+
+
+# cairn's log collector is a DaemonSet (one pod on every node that runs an LMS pod) whose pods all
+# mount one ReadWriteOnce claim: an EBS volume attaches to a single node, so the pods on every other
+# node would wait forever. Each pod keeps its checkpoints on its own node instead, as Vector's own
+# Kubernetes manifests do (hostPath /var/lib/vector), and the claim is not created.
+hooks.Filters.ENV_PATCHES.add_item(
+    (
+        "kustomization-patches",
+        """{% if CAIRN_VERSION is defined %}
+- target:
+    group: apps
+    kind: DaemonSet
+    name: "^cairn-vector$"
+  patch: |-
+    - op: replace
+      path: /spec/template/spec/volumes/0
+      value:
+        name: data
+        hostPath:
+          path: /var/lib/cairn-vector
+          type: DirectoryOrCreate
+- target:
+    kind: PersistentVolumeClaim
+    name: "^cairn-vector$"
+  patch: |-
+    $patch: delete
+    apiVersion: v1
+    kind: PersistentVolumeClaim
+    metadata:
+      name: cairn-vector
+{% endif %}""",
+    )
+)
+
 ########################################################################################
 # Kubernetes
 ########################################################################################
