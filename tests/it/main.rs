@@ -3,6 +3,7 @@
 //! repository.
 
 mod app_scaling;
+mod chart_crds;
 mod check;
 mod ci_runners;
 mod cli;

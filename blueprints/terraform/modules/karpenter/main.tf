@@ -1,7 +1,8 @@
 # Karpenter: the AWS side (controller role through EKS Pod Identity, node role, interruption
-# queue) from the eks module's karpenter submodule, the controller chart, and the NodePool and
-# EC2NodeClass (chart/) of the application nodes: every pod that does not tolerate the system
-# nodes' CriticalAddonsOnly taint (modules/eks) runs on nodes Karpenter adds and removes.
+# queue) from the eks module's karpenter submodule, the CRD and controller charts, and the
+# NodePool and EC2NodeClass (chart/) of the application nodes: every pod that does not tolerate
+# the system nodes' CriticalAddonsOnly taint (modules/eks) runs on nodes Karpenter adds and
+# removes.
 
 locals {
   node_role_name = "${var.cluster_name}-karpenter-node"
@@ -30,6 +31,31 @@ data "aws_ecrpublic_authorization_token" "token" {
   region = "us-east-1"
 }
 
+# Karpenter's CRDs as their own release (upstream's upgrade guide, "CRD Upgrades"): Helm installs
+# a chart's crds/ folder once and never upgrades it, while this chart's templates are upgraded
+# with every version bump. Same version as the controller: the CRDs are coupled to it.
+resource "helm_release" "karpenter_crd" {
+  name                = "karpenter-crd"
+  namespace           = "kube-system"
+  repository          = "oci://public.ecr.aws/karpenter"
+  repository_username = data.aws_ecrpublic_authorization_token.token.user_name
+  repository_password = data.aws_ecrpublic_authorization_token.token.password
+  chart               = "karpenter-crd"
+  version             = "[[ versions.charts.karpenter ]]"
+
+  # Clusters made before this release have the CRDs from the karpenter chart's crds/, without
+  # Helm's ownership labels, which Helm refuses ("invalid ownership metadata"): adopt them.
+  take_ownership = true
+
+  # Destroying or renaming this release must not delete the CRDs: that would delete every
+  # NodePool and NodeClaim, and with them the application nodes.
+  values = [yamlencode({
+    additionalAnnotations = {
+      "helm.sh/resource-policy" = "keep"
+    }
+  })]
+}
+
 resource "helm_release" "karpenter" {
   name                = "karpenter"
   namespace           = "kube-system"
@@ -39,6 +65,9 @@ resource "helm_release" "karpenter" {
   chart               = "karpenter"
   version             = "[[ versions.charts.karpenter ]]"
   wait                = true
+
+  # The CRDs come from helm_release.karpenter_crd, which upgrades them.
+  skip_crds = true
 
   # The chart's defaults keep the controller off the nodes it manages (node affinity
   # karpenter.sh/nodepool DoesNotExist), tolerate CriticalAddonsOnly and put each replica on its
@@ -67,8 +96,9 @@ resource "helm_release" "karpenter" {
   })]
 
   # The controller's AWS credentials come from its Pod Identity association (and the role and
-  # queue it names): they must exist before its pods start, and outlive them on destroy.
-  depends_on = [module.karpenter]
+  # queue it names): they must exist before its pods start, and outlive them on destroy. Its
+  # CRDs are upgraded before it.
+  depends_on = [module.karpenter, helm_release.karpenter_crd]
 }
 
 resource "helm_release" "nodepools" {

@@ -2,6 +2,11 @@
 # StorageClass, Traefik (ingress, behind a Network Load Balancer), cert-manager with Let's Encrypt
 # issuers and the Open edX certificate, metrics-server, the vertical pod autoscaler,
 # kube-prometheus-stack with Grafana, and the DNS records of the web hosts.
+#
+# CRDs on upgrade: Helm installs a chart's crds/ folder once and never upgrades it. Every chart
+# here has its CRDs in templates (cert-manager), in a CRD chart of its own released before it
+# (kube-prometheus-stack), none we use (Traefik), none at all (metrics-server), or an upgrade
+# step by hand (the vertical pod autoscaler, below).
 
 resource "kubernetes_namespace_v1" "openedx" {
   metadata {
@@ -44,6 +49,8 @@ resource "helm_release" "cert_manager" {
   chart            = "cert-manager"
   version          = "[[ versions.charts.cert_manager ]]"
 
+  # The chart's CRDs are templates (crds.enabled), so every upgrade upgrades them; its default
+  # crds.keep annotates them helm.sh/resource-policy: keep, so uninstalling keeps them.
   values = [yamlencode({
     crds = {
       enabled = true
@@ -63,6 +70,10 @@ resource "helm_release" "traefik" {
   chart            = "traefik"
   version          = "[[ versions.charts.traefik ]]"
 
+  # Routing is Kubernetes Ingress only (no IngressRoute, Middleware or TLSOption): the CRD
+  # provider is off, so Traefik neither reads nor needs its CRDs and no upgrade waits on them.
+  skip_crds = true
+
   values = [yamlencode({
     deployment = {
       replicas = var.ingress_replicas
@@ -77,6 +88,9 @@ resource "helm_release" "traefik" {
       name           = "traefik"
     }
     providers = {
+      kubernetesCRD = {
+        enabled = false
+      }
       kubernetesIngress = {
         publishedService = {
           enabled = true
@@ -120,6 +134,11 @@ resource "helm_release" "metrics_server" {
   version    = "[[ versions.charts.metrics_server ]]"
 }
 
+# Its two CRDs are in the chart's crds/, which Helm never upgrades, and upstream publishes no CRD
+# chart (its README, "Custom Resource Definitions": apply them by hand). After a bump of this
+# pin and before applying it, apply the new version's CRDs (--force-conflicts: Helm created them):
+#   helm show crds vertical-pod-autoscaler --repo https://kubernetes.github.io/autoscaler \
+#     --version [[ versions.charts.vertical_pod_autoscaler ]] | kubectl apply --server-side --force-conflicts -f -
 resource "helm_release" "vertical_pod_autoscaler" {
   name       = "vertical-pod-autoscaler"
   namespace  = "kube-system"
@@ -147,6 +166,32 @@ resource "kubernetes_secret_v1" "grafana_admin" {
   }
 }
 
+# The Prometheus Operator's CRDs as their own release: kube-prometheus-stack has them in a
+# subchart's crds/, which Helm never upgrades, and changes them with every major version. This
+# chart has them as templates, so each upgrade upgrades them; its appVersion (the operator's
+# version) must equal kube-prometheus-stack's (_versions.yml).
+resource "helm_release" "prometheus_operator_crds" {
+  name       = "prometheus-operator-crds"
+  namespace  = kubernetes_namespace_v1.monitoring.metadata[0].name
+  repository = "https://prometheus-community.github.io/helm-charts"
+  chart      = "prometheus-operator-crds"
+  version    = "[[ versions.charts.prometheus_operator_crds ]]"
+
+  # Clusters made before this release have the CRDs from kube-prometheus-stack's crds/, without
+  # Helm's ownership labels: adopt them.
+  take_ownership = true
+
+  # Uninstalling this chart deletes its CRDs and so every Prometheus, Alertmanager and
+  # ServiceMonitor (its README): keep them.
+  values = [yamlencode({
+    crds = {
+      annotations = {
+        "helm.sh/resource-policy" = "keep"
+      }
+    }
+  })]
+}
+
 resource "helm_release" "kube_prometheus_stack" {
   name       = "kube-prometheus-stack"
   namespace  = kubernetes_namespace_v1.monitoring.metadata[0].name
@@ -155,7 +200,15 @@ resource "helm_release" "kube_prometheus_stack" {
   version    = "[[ versions.charts.kube_prometheus_stack ]]"
   timeout    = 900
 
+  # The CRDs come from helm_release.prometheus_operator_crds, which upgrades them.
+  skip_crds = true
+
   values = [yamlencode({
+    # Its `crds` subchart, whose crds/ holds the same CRDs, off. That removes nothing: Helm never
+    # deletes CRDs it installed from crds/.
+    crds = {
+      enabled = false
+    }
     grafana = {
       admin = {
         existingSecret = kubernetes_secret_v1.grafana_admin.metadata[0].name
@@ -199,7 +252,7 @@ resource "helm_release" "kube_prometheus_stack" {
     }
   })]
 
-  depends_on = [helm_release.traefik, helm_release.cert_manager]
+  depends_on = [helm_release.traefik, helm_release.cert_manager, helm_release.prometheus_operator_crds]
 }
 
 resource "helm_release" "openedx_tls" {
