@@ -1695,6 +1695,36 @@ module "role" {
     }
 
     #[test]
+    fn the_data_store_rules_as_generated_are_clean_and_a_range_in_them_is_named() {
+        // Issue 18: MySQL, DocumentDB and MongoDB on EC2 write their rules as plain resources
+        // (for_each over the clients, literal ports) in place of the security-group module.
+        let rule = |port: &str, source: &str| {
+            format!(
+                "resource \"aws_security_group\" \"this\" {{\n  name   = \"db\"\n  vpc_id = var.vpc_id\n}}\n\nresource \"aws_vpc_security_group_ingress_rule\" \"clients\" {{\n  for_each = local.clients\n\n  security_group_id = aws_security_group.this.id\n  description       = \"from the ${{each.key}}\"\n  {source}\n  ip_protocol       = \"tcp\"\n  from_port         = {port}\n  to_port           = {port}\n}}\n\nresource \"aws_vpc_security_group_egress_rule\" \"outbound\" {{\n  for_each = {{ HTTPS = 443, HTTP = 80 }}\n\n  security_group_id = aws_security_group.this.id\n  cidr_ipv4         = \"0.0.0.0/0\"\n  ip_protocol       = \"tcp\"\n  from_port         = each.value\n  to_port           = each.value\n}}\n"
+            )
+        };
+        for port in ["3306", "27017"] {
+            let clean = rule(port, "referenced_security_group_id = each.value");
+            assert_eq!(
+                places(&with_module("db", &clean)),
+                Vec::<String>::new(),
+                "{port}"
+            );
+            for source in [
+                "cidr_ipv4 = \"0.0.0.0/0\"",
+                "cidr_ipv6 = \"::/0\"",
+                "cidr_ipv4 = var.vpc_cidr_block",
+            ] {
+                assert_eq!(
+                    places(&with_module("db", &rule(port, source))),
+                    ["DatabaseFromCidr terraform/modules/db/main.tf:11"],
+                    "{port} {source}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn database_ports_open_to_security_groups_and_other_ports_to_ranges_are_clean() {
         let cases = [
             "module \"security_group\" {\n  source  = \"terraform-aws-modules/security-group/aws\"\n  version = \"5.3.1\"\n\n  ingress_with_source_security_group_id = [{\n    rule                     = \"mysql-tcp\"\n    source_security_group_id = var.node_security_group_id\n  }]\n  ingress_with_cidr_blocks = [{\n    rule        = \"https-443-tcp\"\n    cidr_blocks = \"0.0.0.0/0\"\n  }]\n}\n",

@@ -5,7 +5,7 @@
 use super::syntax::is_hcl;
 use super::tree::{Tree, parent};
 use hcl::edit::expr::{Expression, TraversalOperator};
-use hcl::edit::structure::{Block, Body};
+use hcl::edit::structure::{Block, Body, Structure};
 use hcl::edit::visit::{self, Visit};
 use std::collections::BTreeMap;
 
@@ -224,9 +224,27 @@ fn add_file<'a>(module: &mut Module<'a>, path: &'a str, body: &Body) {
         path,
         found: Vec::new(),
     };
-    collector.visit_body(body);
+    for structure in body.iter() {
+        match structure {
+            // `from` and `to` of `moved`, `removed` and `import` are addresses, not references:
+            // a `moved` block's `from` names a module call that is gone on purpose.
+            Structure::Block(block) if ADDRESS_BLOCKS.contains(&block.ident.as_str()) => {
+                for inner in block.body.iter() {
+                    match inner {
+                        Structure::Attribute(attribute)
+                            if matches!(attribute.key.as_str(), "from" | "to") => {}
+                        other => collector.visit_structure(other),
+                    }
+                }
+            }
+            other => collector.visit_structure(other),
+        }
+    }
     module.references.extend(collector.found);
 }
+
+/// Blocks whose `from`/`to` are resource or module addresses.
+const ADDRESS_BLOCKS: &[&str] = &["moved", "removed", "import"];
 
 fn module_call<'a>(name: &str, block: &Block, path: &'a str) -> ModuleCall<'a> {
     let site = |offset| Site { path, offset };
@@ -338,5 +356,20 @@ mod tests {
                 (ReferenceKind::Module, "vpc"),
             ]
         );
+    }
+
+    #[test]
+    fn addresses_of_moved_removed_and_import_blocks_are_not_references() {
+        let module = module_of(&[(
+            "m/main.tf",
+            "moved {\n  from = module.security_group.aws_security_group.this[0]\n  to   = aws_security_group.this\n}\nremoved {\n  from = module.old\n}\nimport {\n  to = module.kept.aws_s3_bucket.this\n  id = var.bucket\n}\n",
+        )]);
+        let references: Vec<_> = module
+            .references
+            .iter()
+            .map(|r| (r.kind, r.name.as_str()))
+            .collect();
+        // The import's `id` is an expression and stays a reference.
+        assert_eq!(references, [(ReferenceKind::Var, "bucket")]);
     }
 }

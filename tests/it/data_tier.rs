@@ -140,6 +140,38 @@ fn performance_insights_is_on_only_where_rds_for_mysql_supports_it() {
     }
 }
 
+/// Each data store's module, its engine and port, and the argument that attaches its group.
+type DataStore = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (&'static str, &'static [&'static str]),
+);
+const DATA_STORES: &[DataStore] = &[
+    ("mysql", "MySQL", "3306", ("module", &["rds"])),
+    (
+        "documentdb",
+        "DocumentDB",
+        "27017",
+        ("resource", &["aws_docdb_cluster", "this"]),
+    ),
+    ("mongodb-ec2", "MongoDB", "27017", ("module", &["instance"])),
+];
+
+/// The blocks `resource "<kind>" "..."` of a body: (name, body).
+fn resources<'a>(body: &'a Body, kind: &str) -> Vec<(String, &'a Body)> {
+    body.blocks()
+        .filter(|block| {
+            block.identifier.as_str() == "resource"
+                && block.labels.first().map(|label| label.as_str()) == Some(kind)
+        })
+        .map(|block| {
+            let name = block.labels.get(1).map(|label| label.as_str().to_owned());
+            (name.unwrap_or_default(), &block.body)
+        })
+        .collect()
+}
+
 #[test]
 fn database_security_groups_admit_only_the_node_and_bastion_groups() {
     // Found in review: every database admitted the VPC's whole range, public subnets included.
@@ -153,7 +185,14 @@ fn database_security_groups_admit_only_the_node_and_bastion_groups() {
         for module in modules {
             let path = format!("terraform/modules/{module}/main.tf");
             let text = file(tree, &path);
-            for word in ["cidr_blocks", "cidr_ipv4", "vpc_cidr_block", "0.0.0.0/0"] {
+            // MongoDB on EC2 reaches package repositories out through the NAT: its egress rules
+            // are to 0.0.0.0/0, its ingress rule below is read for CIDRs instead.
+            let words: &[&str] = if module == "mongodb-ec2" {
+                &["cidr_blocks", "vpc_cidr_block"]
+            } else {
+                &["cidr_blocks", "cidr_ipv4", "vpc_cidr_block", "0.0.0.0/0"]
+            };
+            for word in words {
                 assert!(!text.contains(word), "{shape:?}: `{path}` has `{word}`");
             }
             let variables = format!("terraform/modules/{module}/variables.tf");
@@ -170,10 +209,7 @@ fn database_security_groups_admit_only_the_node_and_bastion_groups() {
                 let rules = required(&redis, &path, "security_group_rules");
                 assert!(rules.contains("referenced_security_group_id"), "{rules}");
             } else {
-                let sg = block(&parse(tree, &path), &path, "module", &["security_group"]).clone();
-                let rules = required(&sg, &path, "ingress_with_source_security_group_id");
-                assert!(rules.contains("source_security_group_id"), "{rules}");
-                assert!(attribute(&sg, "ingress_with_cidr_blocks").is_none());
+                data_store_group(&format!("{shape:?}"), tree, module);
             }
         }
         for unit in ["mysql", "redis", "mongodb"] {
@@ -207,6 +243,121 @@ fn database_security_groups_admit_only_the_node_and_bastion_groups() {
                 "aws_security_group.bastion.id"
             );
         }
+    }
+}
+
+/// Issue 18: the group of MySQL, DocumentDB or MongoDB on EC2 is a plain `aws_security_group`
+/// (terraform-aws-modules/security-group 6 is a rewrite), the one it replaces is moved to it, and
+/// it admits the engine's port from `local.clients` (the nodes' and the bastion's groups) only.
+fn data_store_group(shape: &str, tree: &Tree, module: &str) {
+    let (_, engine, port, attached) = DATA_STORES
+        .iter()
+        .find(|(name, ..)| *name == module)
+        .unwrap_or_else(|| panic!("`{module}` is not a data store"));
+    let path = format!("terraform/modules/{module}/main.tf");
+    let body = parse(tree, &path);
+    let groups = resources(&body, "aws_security_group");
+    let names: Vec<&str> = groups.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["this"], "{shape} {path}");
+    let group = groups[0].1;
+    assert_eq!(
+        required(group, &path, "description"),
+        format!("\"{engine} from the EKS nodes and the bastion\"")
+    );
+    assert_eq!(required(group, &path, "vpc_id"), "var.vpc_id");
+    assert!(!has_block(group, "ingress", &[]), "{shape} {path}");
+
+    // The module's group, `aws_security_group.this[0]` when `use_name_prefix = false` (v5.3.1
+    // main.tf), keeps its place in the state.
+    let moved = body
+        .blocks()
+        .filter(|block| block.identifier.as_str() == "moved")
+        .map(|block| {
+            (
+                required(&block.body, &path, "from"),
+                required(&block.body, &path, "to"),
+            )
+        })
+        .find(|(from, _)| from.starts_with("module.security_group."))
+        .unwrap_or_else(|| panic!("{shape} {path}: no moved block from module.security_group"));
+    assert_eq!(
+        moved,
+        (
+            "module.security_group.aws_security_group.this[0]".to_owned(),
+            "aws_security_group.this".to_owned()
+        ),
+        "{shape} {path}"
+    );
+
+    assert!(resources(&body, "aws_security_group_rule").is_empty());
+    let rules = resources(&body, "aws_vpc_security_group_ingress_rule");
+    assert_eq!(rules.len(), 1, "{shape} {path}: one rule per client");
+    let rule = rules[0].1;
+    for (name, value) in [
+        ("for_each", "local.clients"),
+        ("security_group_id", "aws_security_group.this.id"),
+        ("referenced_security_group_id", "each.value"),
+        ("ip_protocol", "\"tcp\""),
+        ("from_port", port),
+        ("to_port", port),
+    ] {
+        assert_eq!(required(rule, &path, name), value, "{shape} {path}: {name}");
+    }
+    for source in ["cidr_ipv4", "cidr_ipv6", "prefix_list_id"] {
+        assert!(
+            attribute(rule, source).is_none(),
+            "{shape} {path}: {source}"
+        );
+    }
+    let locals = block(&body, &path, "locals", &[]);
+    let clients = required(locals, &path, "clients");
+    for client in [
+        "\"EKS nodes\" = var.node_security_group_id",
+        "bastion = var.bastion_security_group_id",
+    ] {
+        assert!(clients.contains(client), "{shape} {path}: {clients}");
+    }
+
+    // Only MongoDB on EC2 goes out, to HTTPS and HTTP (the module's https-443-tcp, http-80-tcp).
+    let egress = resources(&body, "aws_vpc_security_group_egress_rule");
+    if module == "mongodb-ec2" {
+        assert_eq!(egress.len(), 1, "{shape} {path}");
+        let outbound = egress[0].1;
+        let ports = required(outbound, &path, "for_each");
+        assert!(
+            ports.contains("HTTPS = 443") && ports.contains("HTTP = 80"),
+            "{ports}"
+        );
+        assert_eq!(required(outbound, &path, "cidr_ipv4"), "\"0.0.0.0/0\"");
+        assert_eq!(required(outbound, &path, "from_port"), "each.value");
+    } else {
+        assert!(egress.is_empty(), "{shape} {path}");
+    }
+
+    // The database uses the group.
+    let (identifier, labels) = attached;
+    let user = block(&body, &path, identifier, labels);
+    let ids = required(user, &path, "vpc_security_group_ids");
+    let ids: String = ids.split_whitespace().collect();
+    assert_eq!(ids, "[aws_security_group.this.id]", "{shape} {path}");
+}
+
+#[test]
+fn no_tree_calls_the_security_group_module() {
+    // Issue 18: the module's 6.0 rewrite replaces every rule; the groups are plain resources.
+    let calls = |name: &str, tree: &Tree| {
+        for (path, text) in tree {
+            assert!(
+                !text.contains("terraform-aws-modules/security-group"),
+                "{name}: `{path}` calls terraform-aws-modules/security-group"
+            );
+        }
+    };
+    for (name, answers) in common::examples() {
+        calls(&name, &common::render(&answers));
+    }
+    for (shape, tree) in rendered() {
+        calls(&format!("{shape:?}"), tree);
     }
 }
 

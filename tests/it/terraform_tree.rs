@@ -35,7 +35,6 @@ const EXPECTED_REGISTRY_MODULES: &[&str] = &[
     "terraform-aws-modules/iam/aws//modules/iam-role",
     "terraform-aws-modules/rds/aws",
     "terraform-aws-modules/s3-bucket/aws",
-    "terraform-aws-modules/security-group/aws",
     "terraform-aws-modules/vpc/aws",
 ];
 

@@ -22,23 +22,8 @@ resource "aws_kms_key" "documentdb" {
 
 data "aws_caller_identity" "current" {}
 
-module "security_group" {
-  source  = "terraform-aws-modules/security-group/aws"
-  version = "[[ versions.modules.security_group ]]"
-
-  name            = "${var.name}-documentdb"
-  use_name_prefix = false
-  description     = "DocumentDB from the EKS nodes and the bastion"
-  vpc_id          = var.vpc_id
-
-  # Only the nodes' and the bastion's security groups, never a CIDR: the VPC's range includes
-  # the public subnets (load balancers, NAT).
-  ingress_with_source_security_group_id = [for name, id in local.clients : {
-    rule                     = "mongodb-27017-tcp"
-    source_security_group_id = id
-    description              = "DocumentDB from the ${name}"
-  }]
-}
+[% set data_store = {"engine": "DocumentDB", "name": "${var.name}-documentdb", "port": 27017} %]
+[% include "terraform/modules/_partials/data-store-security-group.tf" %]
 
 # A suffix for the final snapshot's name, drawn once per cluster: a cluster created again after
 # a destroy gets a new one, so its own final snapshot never collides with the last one's (AWS
@@ -85,7 +70,7 @@ resource "aws_docdb_cluster" "this" {
   master_password                 = random_password.master.result
   db_subnet_group_name            = aws_docdb_subnet_group.this.name
   db_cluster_parameter_group_name = aws_docdb_cluster_parameter_group.this.name
-  vpc_security_group_ids          = [module.security_group.security_group_id]
+  vpc_security_group_ids          = [aws_security_group.this.id]
 
   storage_encrypted               = true
   kms_key_id                      = aws_kms_key.documentdb.arn

@@ -100,25 +100,20 @@ module "read_password_policy" {
   policy      = data.aws_iam_policy_document.instance.json
 }
 
-module "security_group" {
-  source  = "terraform-aws-modules/security-group/aws"
-  version = "[[ versions.modules.security_group ]]"
+[% set data_store = {"engine": "MongoDB", "name": "${var.name}-mongodb", "port": 27017, "attached_by": "the EC2 instance module"} %]
+[% include "terraform/modules/_partials/data-store-security-group.tf" %]
 
-  name            = "${var.name}-mongodb"
-  use_name_prefix = false
-  description     = "MongoDB from the EKS nodes and the bastion"
-  vpc_id          = var.vpc_id
+# Package repositories and SSM over the NAT gateway (the module's named rules https-443-tcp and
+# http-80-tcp; their IPv6 twins to ::/0 are gone, as the VPC has no IPv6).
+resource "aws_vpc_security_group_egress_rule" "outbound" {
+  for_each = { HTTPS = 443, HTTP = 80 }
 
-  # Only the nodes' and the bastion's security groups, never a CIDR: the VPC's range includes
-  # the public subnets (load balancers, NAT).
-  ingress_with_source_security_group_id = [for name, id in local.clients : {
-    rule                     = "mongodb-27017-tcp"
-    source_security_group_id = id
-    description              = "MongoDB from the ${name}"
-  }]
-
-  # Package repositories and SSM over the NAT gateway.
-  egress_rules = ["https-443-tcp", "http-80-tcp"]
+  security_group_id = aws_security_group.this.id
+  description       = each.key
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "tcp"
+  from_port         = each.value
+  to_port           = each.value
 }
 
 module "instance" {
@@ -141,7 +136,7 @@ module "instance" {
   })
 
   create_security_group  = false
-  vpc_security_group_ids = [module.security_group.security_group_id]
+  vpc_security_group_ids = [aws_security_group.this.id]
 
   create_iam_instance_profile = true
   iam_role_name               = "${var.name}-mongodb"

@@ -15,23 +15,8 @@ resource "random_password" "master" {
   special = false
 }
 
-module "security_group" {
-  source  = "terraform-aws-modules/security-group/aws"
-  version = "[[ versions.modules.security_group ]]"
-
-  name            = "${var.identifier}-mysql"
-  use_name_prefix = false
-  description     = "MySQL from the EKS nodes and the bastion"
-  vpc_id          = var.vpc_id
-
-  # Only the nodes' and the bastion's security groups, never a CIDR: the VPC's range includes
-  # the public subnets (load balancers, NAT).
-  ingress_with_source_security_group_id = [for name, id in local.clients : {
-    rule                     = "mysql-tcp"
-    source_security_group_id = id
-    description              = "MySQL from the ${name}"
-  }]
-}
+[% set data_store = {"engine": "MySQL", "name": "${var.identifier}-mysql", "port": 3306, "attached_by": "the RDS module"} %]
+[% include "terraform/modules/_partials/data-store-security-group.tf" %]
 
 module "rds" {
   source  = "terraform-aws-modules/rds/aws"
@@ -58,7 +43,7 @@ module "rds" {
 
   multi_az               = var.multi_az
   db_subnet_group_name   = var.db_subnet_group_name
-  vpc_security_group_ids = [module.security_group.security_group_id]
+  vpc_security_group_ids = [aws_security_group.this.id]
   publicly_accessible    = false
 
   backup_retention_period  = var.backup_retention_days
