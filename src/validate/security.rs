@@ -1696,24 +1696,25 @@ module "role" {
 
     #[test]
     fn the_data_store_rules_as_generated_are_clean_and_a_range_in_them_is_named() {
-        // Issue 18: MySQL, DocumentDB and MongoDB on EC2 write their rules as plain resources
-        // (for_each over the clients, literal ports) in place of the security-group module.
+        // Issue 18: MySQL, DocumentDB and MongoDB on EC2 write their rules as plain
+        // `aws_security_group_rule`s (for_each over the clients, literal ports) in place of the
+        // security-group module, whose rules move to them.
         let rule = |port: &str, source: &str| {
             format!(
-                "resource \"aws_security_group\" \"this\" {{\n  name   = \"db\"\n  vpc_id = var.vpc_id\n}}\n\nresource \"aws_vpc_security_group_ingress_rule\" \"clients\" {{\n  for_each = local.clients\n\n  security_group_id = aws_security_group.this.id\n  description       = \"from the ${{each.key}}\"\n  {source}\n  ip_protocol       = \"tcp\"\n  from_port         = {port}\n  to_port           = {port}\n}}\n\nresource \"aws_vpc_security_group_egress_rule\" \"outbound\" {{\n  for_each = {{ HTTPS = 443, HTTP = 80 }}\n\n  security_group_id = aws_security_group.this.id\n  cidr_ipv4         = \"0.0.0.0/0\"\n  ip_protocol       = \"tcp\"\n  from_port         = each.value\n  to_port           = each.value\n}}\n"
+                "resource \"aws_security_group\" \"this\" {{\n  name   = \"db\"\n  vpc_id = var.vpc_id\n}}\n\nresource \"aws_security_group_rule\" \"clients\" {{\n  for_each = local.clients\n\n  type              = \"ingress\"\n  security_group_id = aws_security_group.this.id\n  {source}\n  protocol          = \"tcp\"\n  from_port         = {port}\n  to_port           = {port}\n}}\n\nresource \"aws_security_group_rule\" \"outbound\" {{\n  for_each = {{ HTTPS = 443, HTTP = 80 }}\n\n  type              = \"egress\"\n  security_group_id = aws_security_group.this.id\n  cidr_blocks       = [\"0.0.0.0/0\"]\n  ipv6_cidr_blocks  = [\"::/0\"]\n  protocol          = \"tcp\"\n  from_port         = each.value\n  to_port           = each.value\n}}\n"
             )
         };
         for port in ["3306", "27017"] {
-            let clean = rule(port, "referenced_security_group_id = each.value");
+            let clean = rule(port, "source_security_group_id = each.value");
             assert_eq!(
                 places(&with_module("db", &clean)),
                 Vec::<String>::new(),
                 "{port}"
             );
             for source in [
-                "cidr_ipv4 = \"0.0.0.0/0\"",
-                "cidr_ipv6 = \"::/0\"",
-                "cidr_ipv4 = var.vpc_cidr_block",
+                "cidr_blocks = [\"0.0.0.0/0\"]",
+                "ipv6_cidr_blocks = [\"::/0\"]",
+                "cidr_blocks = [var.vpc_cidr_block]",
             ] {
                 assert_eq!(
                     places(&with_module("db", &rule(port, source))),

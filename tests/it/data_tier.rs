@@ -5,6 +5,7 @@
 
 use crate::common::{self, Tree};
 use hcl::{Body, Expression};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,7 +189,7 @@ fn database_security_groups_admit_only_the_node_and_bastion_groups() {
             // MongoDB on EC2 reaches package repositories out through the NAT: its egress rules
             // are to 0.0.0.0/0, its ingress rule below is read for CIDRs instead.
             let words: &[&str] = if module == "mongodb-ec2" {
-                &["cidr_blocks", "vpc_cidr_block"]
+                &["vpc_cidr_block"]
             } else {
                 &["cidr_blocks", "cidr_ipv4", "vpc_cidr_block", "0.0.0.0/0"]
             };
@@ -267,9 +268,10 @@ fn data_store_group(shape: &str, tree: &Tree, module: &str) {
     assert_eq!(required(group, &path, "vpc_id"), "var.vpc_id");
     assert!(!has_block(group, "ingress", &[]), "{shape} {path}");
 
-    // The module's group, `aws_security_group.this[0]` when `use_name_prefix = false` (v5.3.1
-    // main.tf), keeps its place in the state.
-    let moved = body
+    // The module's group (`aws_security_group.this[0]` when `use_name_prefix = false`, v5.3.1
+    // main.tf) and its rules (lists over `local.clients` in key order, and mongodb-ec2's
+    // `egress_rules`) keep their place in the state, unchanged: no database is cut off.
+    let moved: BTreeSet<(String, String)> = body
         .blocks()
         .filter(|block| block.identifier.as_str() == "moved")
         .map(|block| {
@@ -278,32 +280,60 @@ fn data_store_group(shape: &str, tree: &Tree, module: &str) {
                 required(&block.body, &path, "to"),
             )
         })
-        .find(|(from, _)| from.starts_with("module.security_group."))
-        .unwrap_or_else(|| panic!("{shape} {path}: no moved block from module.security_group"));
-    assert_eq!(
-        moved,
+        .filter(|(from, _)| from.starts_with("module.security_group."))
+        .collect();
+    let old_rule = "module.security_group.aws_security_group_rule";
+    let mut expected = BTreeSet::from([
         (
             "module.security_group.aws_security_group.this[0]".to_owned(),
-            "aws_security_group.this".to_owned()
+            "aws_security_group.this".to_owned(),
         ),
-        "{shape} {path}"
-    );
+        (
+            format!("{old_rule}.ingress_with_source_security_group_id[0]"),
+            "aws_security_group_rule.clients[\"EKS nodes\"]".to_owned(),
+        ),
+        (
+            format!("{old_rule}.ingress_with_source_security_group_id[1]"),
+            "aws_security_group_rule.clients[\"bastion\"]".to_owned(),
+        ),
+    ]);
+    if module == "mongodb-ec2" {
+        expected.insert((
+            format!("{old_rule}.egress_rules[0]"),
+            "aws_security_group_rule.outbound[\"HTTPS\"]".to_owned(),
+        ));
+        expected.insert((
+            format!("{old_rule}.egress_rules[1]"),
+            "aws_security_group_rule.outbound[\"HTTP\"]".to_owned(),
+        ));
+    }
+    assert_eq!(moved, expected, "{shape} {path}");
 
-    assert!(resources(&body, "aws_security_group_rule").is_empty());
-    let rules = resources(&body, "aws_vpc_security_group_ingress_rule");
-    assert_eq!(rules.len(), 1, "{shape} {path}: one rule per client");
-    let rule = rules[0].1;
+    // The rule type the module made, so that the moves above change nothing.
+    for kind in [
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule",
+    ] {
+        assert!(resources(&body, kind).is_empty(), "{shape} {path}: {kind}");
+    }
+    let rules = resources(&body, "aws_security_group_rule");
+    let rule = rules
+        .iter()
+        .find(|(name, _)| name == "clients")
+        .unwrap_or_else(|| panic!("{shape} {path}: no aws_security_group_rule.clients"))
+        .1;
     for (name, value) in [
         ("for_each", "local.clients"),
+        ("type", "\"ingress\""),
         ("security_group_id", "aws_security_group.this.id"),
-        ("referenced_security_group_id", "each.value"),
-        ("ip_protocol", "\"tcp\""),
+        ("source_security_group_id", "each.value"),
+        ("protocol", "\"tcp\""),
         ("from_port", port),
         ("to_port", port),
     ] {
         assert_eq!(required(rule, &path, name), value, "{shape} {path}: {name}");
     }
-    for source in ["cidr_ipv4", "cidr_ipv6", "prefix_list_id"] {
+    for source in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "self"] {
         assert!(
             attribute(rule, source).is_none(),
             "{shape} {path}: {source}"
@@ -319,16 +349,20 @@ fn data_store_group(shape: &str, tree: &Tree, module: &str) {
     }
 
     // Only MongoDB on EC2 goes out, to HTTPS and HTTP (the module's https-443-tcp, http-80-tcp).
-    let egress = resources(&body, "aws_vpc_security_group_egress_rule");
+    let egress: Vec<_> = rules.iter().filter(|(name, _)| name != "clients").collect();
     if module == "mongodb-ec2" {
         assert_eq!(egress.len(), 1, "{shape} {path}");
         let outbound = egress[0].1;
+        assert_eq!(required(outbound, &path, "type"), "\"egress\"");
         let ports = required(outbound, &path, "for_each");
         assert!(
             ports.contains("HTTPS = 443") && ports.contains("HTTP = 80"),
             "{ports}"
         );
-        assert_eq!(required(outbound, &path, "cidr_ipv4"), "\"0.0.0.0/0\"");
+        let cidrs: String = required(outbound, &path, "cidr_blocks")
+            .split_whitespace()
+            .collect();
+        assert_eq!(cidrs, "[\"0.0.0.0/0\"]");
         assert_eq!(required(outbound, &path, "from_port"), "each.value");
     } else {
         assert!(egress.is_empty(), "{shape} {path}");

@@ -25,24 +25,37 @@ resource "aws_security_group" "this" {
 }
 
 # Only the nodes' and the bastion's security groups, never a CIDR: the VPC's range includes
-# the public subnets (load balancers, NAT).
-resource "aws_vpc_security_group_ingress_rule" "clients" {
+# the public subnets (load balancers, NAT). `aws_security_group_rule`, not provider 6's
+# `aws_vpc_security_group_ingress_rule`: a deployed platform's rules, made by the module as this
+# type, move here by the blocks below without being touched, while a change of type would revoke
+# each rule and create it again, in no set order (the provider cannot move a rule across types,
+# hashicorp/terraform-provider-aws#36913), cutting the database off between the two.
+resource "aws_security_group_rule" "clients" {
   for_each = local.clients
 
-  security_group_id            = aws_security_group.this.id
-  description                  = "[[ data_store.engine ]] from the ${each.key}"
-  referenced_security_group_id = each.value
-  ip_protocol                  = "tcp"
-  from_port                    = [[ data_store.port ]]
-  to_port                      = [[ data_store.port ]]
+  type                     = "ingress"
+  security_group_id        = aws_security_group.this.id
+  description              = "[[ data_store.engine ]] from the ${each.key}"
+  source_security_group_id = each.value
+  protocol                 = "tcp"
+  from_port                = [[ data_store.port ]]
+  to_port                  = [[ data_store.port ]]
 }
 
-# Deployments made with the module keep their group, and the database that uses it is not
-# touched. Its rules (`aws_security_group_rule`) cannot move to the new rule type: on the first
-# apply after the update they are revoked and the rules above created, in no set order, and a
-# rule created while its old twin still exists fails with InvalidPermission.Duplicate; the next
-# apply creates it.
+# Deployments made with the security-group module (5.3.1) keep their group and its rules: the
+# database that uses the group is not touched. The module's rules were a list over `local.clients`
+# in key order ("EKS nodes", then "bastion").
 moved {
   from = module.security_group.aws_security_group.this[0]
   to   = aws_security_group.this
+}
+
+moved {
+  from = module.security_group.aws_security_group_rule.ingress_with_source_security_group_id[0]
+  to   = aws_security_group_rule.clients["EKS nodes"]
+}
+
+moved {
+  from = module.security_group.aws_security_group_rule.ingress_with_source_security_group_id[1]
+  to   = aws_security_group_rule.clients["bastion"]
 }

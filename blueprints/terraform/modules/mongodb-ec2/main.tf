@@ -103,17 +103,29 @@ module "read_password_policy" {
 [% set data_store = {"engine": "MongoDB", "name": "${var.name}-mongodb", "port": 27017, "attached_by": "the EC2 instance module"} %]
 [% include "terraform/modules/_partials/data-store-security-group.tf" %]
 
-# Package repositories and SSM over the NAT gateway (the module's named rules https-443-tcp and
-# http-80-tcp; their IPv6 twins to ::/0 are gone, as the VPC has no IPv6).
-resource "aws_vpc_security_group_egress_rule" "outbound" {
+# Package repositories and SSM over the NAT gateway: the module's named rules https-443-tcp and
+# http-80-tcp as it made them (IPv6 included, so that they move unchanged; the VPC has no IPv6).
+resource "aws_security_group_rule" "outbound" {
   for_each = { HTTPS = 443, HTTP = 80 }
 
+  type              = "egress"
   security_group_id = aws_security_group.this.id
   description       = each.key
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  ipv6_cidr_blocks  = ["::/0"]
+  protocol          = "tcp"
   from_port         = each.value
   to_port           = each.value
+}
+
+moved {
+  from = module.security_group.aws_security_group_rule.egress_rules[0]
+  to   = aws_security_group_rule.outbound["HTTPS"]
+}
+
+moved {
+  from = module.security_group.aws_security_group_rule.egress_rules[1]
+  to   = aws_security_group_rule.outbound["HTTP"]
 }
 
 module "instance" {
