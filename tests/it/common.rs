@@ -195,6 +195,19 @@ impl Repo {
         }
     }
 
+    /// A repository unpacked from a `.tar.gz` of `tests/fixtures/` holding one folder `name`
+    /// (as an older release generated it).
+    pub fn unpack(archive: &str, name: &str) -> Repo {
+        let scratch = tempfile::tempdir().expect("a temporary folder");
+        let file = fs_err::File::open(checkout(archive)).unwrap();
+        tar::Archive::new(flate2::read::GzDecoder::new(file))
+            .unpack(scratch.path())
+            .unwrap_or_else(|error| panic!("{archive}: {error}"));
+        let path = scratch.path().join(name);
+        assert!(path.is_dir(), "{archive} holds no folder `{name}`");
+        Repo { scratch, path }
+    }
+
     /// The repository's folder.
     pub fn path(&self) -> &Path {
         &self.path

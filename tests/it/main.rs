@@ -8,6 +8,7 @@ mod check;
 mod ci_runners;
 mod cli;
 mod common;
+mod currency;
 mod data_tier;
 mod envcommon_migration;
 mod hardening_answers;

@@ -4,7 +4,7 @@ variable "name" {
 }
 
 variable "kubernetes_version" {
-  description = "Kubernetes minor version of the control plane and the managed nodes, e.g. `1.35`."
+  description = "Kubernetes minor version of the control plane and the managed nodes, e.g. `1.36`."
   type        = string
 }
 
