@@ -776,7 +776,9 @@ case "\$1" in
   init) mkdir -p "\$dir/.git" ;;
   fetch) shift; [ "\$1" = -q ] && shift; [ "\$1" = --depth ] && shift 2
     echo "fetch \$1 \$2 token=\${GIT_CONFIG_KEY_0:-none}" >> "$work/git.log" ;;
-  checkout) mkdir -p "\$dir/lms/static" && printf 'from setuptools import setup\nsetup()\n' > "\$dir/setup.py" ;;
+  checkout) mkdir -p "\$dir/lms/static" "\$dir/packages/sub" &&
+    printf 'from setuptools import setup\nsetup()\n' > "\$dir/setup.py" &&
+    printf 'from setuptools import setup\nsetup(name="check-sub")\n' > "\$dir/packages/sub/setup.py" ;;
   rev-parse) echo 0123456789ab ;;
   *) exec /usr/bin/git -C "\$dir" "\$@" ;;
 esac
@@ -785,6 +787,7 @@ GIT
   copy="$work/build-repo"
   cp -R "$repo" "$copy"
   echo "check-xblock==1.0.0  # added by check-pipeline" >> "$copy/ci/tutor-build/requirements.txt"
+  echo "git+https://github.com/example/monorepo.git@v2.0#egg=check-sub&subdirectory=packages/sub" >> "$copy/ci/tutor-build/requirements.txt"
   mkdir -p "$copy/ci/tutor-build/themes/check-theme/lms/static"
   # Every image the script builds: the openedx and MFE images and those of the plugins.
   images="$(sed -n 's/^# IMAGE: \([^(]*\) (.*/\1/p' "$repo/scripts/tutor-build.sh" | tr -d ',')"
@@ -834,6 +837,22 @@ GIT
       grep -n "mnt-\|install '" "$work/build-openedx/env/build/openedx/Dockerfile" | sed 's/^/     /' >&2
     fi
   done < <(sed -n 's/^git+\(https:[^ #]*\).*/\1/p' "$repo/ci/tutor-build/requirements.txt")
+  # A package keeps its .git (setuptools-scm reads versions from it) and its tag; with
+  # #subdirectory= only that folder is mounted.
+  if grep -q "^fetch https://github.com/example/monorepo.git refs/tags/v2.0:refs/tags/v2.0 " "$work/git.log" &&
+    grep -q "mnt-devops-pip-check-sub" "$work/build-openedx/env/build/openedx/Dockerfile" &&
+    [ -f "$work/build-openedx/sources/devops-pip-check-sub/setup.py" ] &&
+    grep -q 'check-sub' "$work/build-openedx/sources/devops-pip-check-sub/setup.py" &&
+    [ ! -e "$work/build-openedx/sources/.repository-check-sub" ]; then
+    pass "scripts/tutor-build.sh: a #subdirectory= requirement mounts that folder, fetched by its tag"
+  else
+    fail "scripts/tutor-build.sh: the #subdirectory= requirement is not the mounted package"
+    find "$work/build-openedx/sources" -maxdepth 2 2>&1 | sed 's/^/     /' >&2
+  fi
+  for mounted in "$work"/build-openedx/sources/devops-pip-*/; do
+    [ -d "$mounted/.git" ] || [ "$(basename "$mounted")" = devops-pip-check-sub ] ||
+      fail "scripts/tutor-build.sh: $(basename "$mounted") lost its .git (versions from git tags break)"
+  done
   if grep -v "token=none" "$work/git.log" 2>/dev/null | grep -qv "^fetch https://github.com/"; then
     fail "scripts/tutor-build.sh sent the token to a host other than github.com"
   fi

@@ -83,8 +83,8 @@ esac
 image_keys="[% for image in images %][[ image.key ]][% if not loop.last %] [% endif %][% endfor %]"
 
 # git with the token for github.com only, through the environment (never on a command line).
-git_fetch() { # git_fetch URL REF DIR: DIR holds URL at REF (a branch, tag or commit), history-free
-  local url="$1" ref="$2" dir="$3"
+git_fetch() { # git_fetch URL REF DIR [keep-git]: DIR holds URL at REF (a branch, tag or commit)
+  local url="$1" ref="$2" dir="$3" keep="${4:-}"
   local -a auth=()
   if [ -n "${PRIVATE_REPOSITORIES_TOKEN:-}" ]; then
     auth=(GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.https://github.com/.extraheader
@@ -92,11 +92,18 @@ git_fetch() { # git_fetch URL REF DIR: DIR holds URL at REF (a branch, tag or co
   fi
   mkdir -p "$dir"
   git -C "$dir" init -q
-  env "${auth[@]}" GIT_TERMINAL_PROMPT=0 git -C "$dir" fetch -q --depth 1 "$url" "$ref" ||
-    die "cannot fetch $ref of $url (a private repository needs the GitHub secret PRIVATE_REPOSITORIES_TOKEN)"
+  # A package keeps its .git, with the tag when REF is one: setuptools-scm and the like read the
+  # version from it. The token never enters it (it goes through the environment only).
+  if [ "$keep" = keep-git ] && env "${auth[@]}" GIT_TERMINAL_PROMPT=0 \
+    git -C "$dir" fetch -q --depth 1 "$url" "refs/tags/$ref:refs/tags/$ref" 2>/dev/null; then
+    :
+  else
+    env "${auth[@]}" GIT_TERMINAL_PROMPT=0 git -C "$dir" fetch -q --depth 1 "$url" "$ref" ||
+      die "cannot fetch $ref of $url (a private repository needs the GitHub secret PRIVATE_REPOSITORIES_TOKEN)"
+  fi
   git -C "$dir" checkout -q --detach FETCH_HEAD
   log "$url at $ref is $(git -C "$dir" rev-parse --short=12 HEAD)"
-  rm -rf "$dir/.git"
+  [ "$keep" = keep-git ] || rm -rf "$dir/.git"
 }
 python="$(dirname "$(command -v tutor)")/python"
 [ -x "$python" ] || python="python3"
@@ -130,11 +137,14 @@ for number, line in enumerate(open(requirements_file), 1):
     slash = url.rfind("/")
     repository, at, ref = url[slash:].partition("@")
     repository = url[:slash] + repository
-    egg = dict(part.split("=", 1) for part in fragment.split("&") if "=" in part).get("egg", "")
+    parts = dict(part.split("=", 1) for part in fragment.split("&") if "=" in part)
+    egg, subdirectory = parts.get("egg", ""), parts.get("subdirectory", ".")
     name = (name.split("[")[0].strip() or egg or repository.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
     if not repository.startswith("https://") or not re.fullmatch(r"[A-Za-z0-9._-]+", name) or " " in ref:
         sys.exit(f"tutor-build: error: {requirements_file}:{number}: install git requirements over https:// (git+https://host/owner/repo.git@<tag or commit>)")
-    git.append(f"{repository} {ref or 'HEAD'} {name}")
+    if subdirectory != "." and (not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", subdirectory) or ".." in subdirectory.split("/")):
+        sys.exit(f"tutor-build: error: {requirements_file}:{number}: #subdirectory= must be a relative path inside the repository")
+    git.append(f"{repository} {ref or 'HEAD'} {name} {subdirectory}")
 if requirements:
     config["OPENEDX_EXTRA_PIP_REQUIREMENTS"] = requirements
 with open(git_file, "w") as out:
@@ -144,10 +154,20 @@ PY
 if [ "$image" = openedx ]; then
   # Each git requirement is cloned as devops-pip-<name>, a folder name the devops plugin adds
   # to Tutor's mounted directories: Tutor's Dockerfile then runs `pip install -e /mnt/<folder>`.
-  while read -r url ref name; do
+  # With `#subdirectory=`, that folder of the repository is the package.
+  while read -r url ref name subdirectory; do
     [ -n "$url" ] || continue
-    git_fetch "$url" "$ref" "$TUTOR_ROOT/sources/devops-pip-$name"
-    tutor mounts add "$TUTOR_ROOT/sources/devops-pip-$name" >/dev/null
+    package="$TUTOR_ROOT/sources/devops-pip-$name"
+    if [ "$subdirectory" = . ]; then
+      git_fetch "$url" "$ref" "$package" keep-git
+    else
+      checkout="$TUTOR_ROOT/sources/.repository-$name"
+      git_fetch "$url" "$ref" "$checkout" keep-git
+      [ -d "$checkout/$subdirectory" ] || die "$url at $ref has no folder $subdirectory (#subdirectory=)"
+      mv "$checkout/$subdirectory" "$package"
+      rm -rf "$checkout"
+    fi
+    tutor mounts add "$package" >/dev/null
   done < "$TUTOR_ROOT/git-requirements.txt"
 fi
 tutor config save
