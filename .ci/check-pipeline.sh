@@ -182,6 +182,27 @@ for key, name in (("RUN_MYSQL", "mysql"), ("RUN_REDIS", "redis"), ("RUN_MONGODB"
 image = deployments.get("lms", {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers", [{}])[0].get("image", "")
 if ".dkr.ecr." not in image or "-openedx:" not in image:
     problems.append(f"the LMS image {image!r} is not from ECR")
+# No Docker Hub official image is pulled anonymously: they come through the account's ECR
+# pull-through cache of ECR Public (DEVOPS_ECR_PUBLIC_CACHE). Images of other Docker Hub
+# publishers (Meilisearch, some plugins') are listed, not failed.
+cache = config.get("DEVOPS_ECR_PUBLIC_CACHE", "")
+if not cache.endswith(".amazonaws.com/ecr-public"):
+    problems.append(f"DEVOPS_ECR_PUBLIC_CACHE is {cache!r}")
+hub = set()
+for d in docs:
+    spec = d.get("spec", {})
+    pod = spec.get("template", {}).get("spec", {}) or spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec", {})
+    for container in pod.get("containers", []) + pod.get("initContainers", []):
+        image = container.get("image", "")
+        if ".dkr.ecr." in image:
+            continue
+        name = image.removeprefix("docker.io/").split(":")[0]
+        if "/" not in name:
+            problems.append(f"{d['kind']} {d['metadata']['name']}: {image} is a Docker Hub official image pulled anonymously")
+        else:
+            hub.add(image)
+if hub:
+    print(f"images from other registries: {', '.join(sorted(hub))}")
 ingresses = [d for d in docs if d["kind"] == "Ingress"]
 hosts = {r["host"] for i in ingresses for r in i["spec"]["rules"]}
 for key in ("LMS_HOST", "CMS_HOST", "MFE_HOST"):

@@ -145,6 +145,10 @@ pub struct Context {
     /// The openedx and MFE images, then the plugins' images.
     pub images: Vec<Image>,
     pub theme: Option<Theme>,
+    /// The account's ECR pull-through cache of public.ecr.aws (shared/ecr):
+    /// `<account>.dkr.ecr.<region>.amazonaws.com/ecr-public`. Images of `_versions.yml` written
+    /// as `public.ecr.aws/<path>` are pulled as `<ecr_public_cache>/<path>`.
+    pub ecr_public_cache: String,
     pub versions: Value,
     pub generator: Generator,
 }
@@ -214,6 +218,10 @@ impl Context {
             plugins: chosen,
             images,
             theme,
+            ecr_public_cache: format!(
+                "{}.dkr.ecr.{}.amazonaws.com/ecr-public",
+                answers.aws_account_id, answers.aws_region
+            ),
             versions: versions.clone(),
             generator: Generator {
                 version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -319,6 +327,7 @@ impl TemplateValues {
         let plugins = minijinja::Value::from(minijinja::value::Serde(&context.plugins));
         let images = minijinja::Value::from(minijinja::value::Serde(&context.images));
         let theme = minijinja::Value::from(minijinja::value::Serde(&context.theme));
+        let ecr_public_cache = minijinja::Value::from(context.ecr_public_cache.as_str());
         let with_env = |env: minijinja::Value| {
             minijinja::context! {
                 answers => answers.clone(),
@@ -326,6 +335,7 @@ impl TemplateValues {
                 plugins => plugins.clone(),
                 images => images.clone(),
                 theme => theme.clone(),
+                ecr_public_cache => ecr_public_cache.clone(),
                 versions => versions.clone(),
                 generator => generator.clone(),
                 env => env,

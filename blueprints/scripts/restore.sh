@@ -26,20 +26,20 @@ secret_value() { # secret_value SECRET KEY
 
 case "$what" in
   mysql)
-    image="[[ versions.services.mysql_image ]]"
+    image="[[ versions.services.mysql_image | replace("public.ecr.aws", ecr_public_cache) ]]"
     secret=mysql-root
     # shellcheck disable=SC2016 # expanded in the pod
     script='umask 077; printf "[client]\nhost=%s\nport=%s\nuser=%s\npassword=%s\n" "$DB_HOST" "$DB_PORT" "$DB_USER" "$DB_PASSWORD" > /tmp/client.cnf; gunzip | mysql --defaults-extra-file=/tmp/client.cnf'
     ;;
 [% if answers.mongodb == "in_cluster" %]
   mongodb)
-    image="[[ versions.services.mongodb_image ]]"
+    image="[[ versions.services.mongodb_image | replace("public.ecr.aws", ecr_public_cache) ]]"
     secret=""
     script='exec mongorestore --host=mongodb --port=27017 --gzip --archive --drop'
     ;;
 [% elif answers.mongodb == "ec2" %]
   mongodb)
-    image="[[ versions.services.mongodb_image ]]"
+    image="[[ versions.services.mongodb_image | replace("public.ecr.aws", ecr_public_cache) ]]"
     # As Open edX's own user, into its own databases only: the dump (taken by the `backup` user)
     # also holds `admin`, whose users the server's bootstrap manages.
     secret=mongodb

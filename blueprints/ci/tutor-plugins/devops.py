@@ -84,8 +84,39 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         # branch, tag or commit (answers theme_repository, theme_ref). Empty: none.
         ("DEVOPS_THEME_REPOSITORY", ""),
         ("DEVOPS_THEME_REF", ""),
+        # The account's ECR pull-through cache of ECR Public (shared/ecr), which mirrors Docker
+        # Hub's official images as public.ecr.aws/docker/library/<name>. Empty: Docker Hub.
+        ("DEVOPS_ECR_PUBLIC_CACHE", ""),
     ]
 )
+
+# Images of Docker Hub's official library among Tutor's and the plugins' defaults (Caddy, the
+# MySQL client of the init jobs, MongoDB when it runs in the cluster, discovery's Elasticsearch)
+# come through DEVOPS_ECR_PUBLIC_CACHE: every node goes out through the NAT gateways' few
+# addresses, and Docker Hub limits anonymous pulls per address, so new nodes could wait in
+# ImagePullBackOff. Their tags stay the defaults'; a value set in config.yml wins.
+def _devops_through_cache(image: str) -> str:
+    """docker.io/caddy:2.11.7 -> <cache>/docker/library/caddy:2.11.7 when a cache is set."""
+    return (
+        "{% if DEVOPS_ECR_PUBLIC_CACHE is defined and DEVOPS_ECR_PUBLIC_CACHE %}"
+        "{{ DEVOPS_ECR_PUBLIC_CACHE }}/docker/library/"
+        + image.removeprefix("docker.io/")
+        + "{% else %}"
+        + image
+        + "{% endif %}"
+    )
+
+
+@hooks.Filters.CONFIG_OVERRIDES.add()
+def _devops_official_images_through_cache(items):
+    for key, value in hooks.Filters.CONFIG_DEFAULTS.iterate():
+        if "DOCKER_IMAGE" not in key or not isinstance(value, str):
+            continue
+        name = value.removeprefix("docker.io/")
+        if name != value and "/" not in name.split(":", 1)[0] and "{" not in name:
+            items.append((key, _devops_through_cache(value)))
+    return items
+
 
 # scripts/tutor-build.sh clones each git+https:// line of ci/tutor-build/requirements.txt into a
 # folder devops-pip-<name> and adds it with `tutor mounts add`: folders of this name are mounted

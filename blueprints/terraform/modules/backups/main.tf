@@ -44,7 +44,7 @@ locals {
 
   all_jobs = {
     mysql = {
-      image  = "[[ versions.services.mysql_image ]]"
+      image  = "[[ versions.services.mysql_image | replace("public.ecr.aws", ecr_public_cache) ]]"
       script = local.mysql_dump_script
       file   = "mysql.sql.gz"
       secret = "mysql-root"
@@ -56,7 +56,7 @@ locals {
       })
     }
     mongodb = {
-      image  = "[[ versions.services.mongodb_image ]]"
+      image  = "[[ versions.services.mongodb_image | replace("public.ecr.aws", ecr_public_cache) ]]"
       script = var.mongodb_mode == "in_cluster" ? local.mongodb_in_cluster_dump_script : local.mongodb_dump_script
       file   = "mongodb.archive.gz"
       secret = var.mongodb_mode == "ec2" ? "mongodb-backup" : "mongodb"
@@ -247,7 +247,7 @@ resource "kubernetes_cron_job_v1" "backup" {
             # 2. Upload it with the Pod Identity credentials.
             container {
               name              = "upload"
-              image             = "[[ versions.services.aws_cli_image ]]"
+              image             = "[[ versions.services.aws_cli_image | replace("public.ecr.aws", ecr_public_cache) ]]"
               image_pull_policy = "Always"
               command           = ["/bin/bash", "-c", local.upload_script]
 
