@@ -224,7 +224,7 @@ PY
 # and endpoint, per-environment cookie names reaching the MFEs, the service account of the pods.
 assert_deployed_settings() {
   "$py" - "$1" "$2" "$3" <<'PY'
-import re, ssl, sys, yaml
+import os, re, ssl, sys, yaml
 from urllib.parse import unquote, urlparse
 root, manifests, config_file = sys.argv[1:4]
 config = yaml.safe_load(open(config_file))
@@ -283,6 +283,16 @@ for service in ("lms", "cms"):
             if f'JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"] = "{prefix}-edx-jwt-cookie-header-payload"' not in text:
                 problems.append("lms: the JWT cookie keeps its default name")
         notes.append(f"cookies `{prefix}-*`")
+# Services that read the LMS's JWT cookies must know the environment's names (the learner-record
+# MFE calls credentials with them).
+prefix = config.get("DEVOPS_COOKIE_PREFIX")
+for settings in ("credentials/apps/credentials/settings/production.py", "discovery/apps/settings/tutor/production.py"):
+    path = f"{root}/env/plugins/{settings}"
+    if prefix and os.path.exists(path):
+        if f'JWT_AUTH["JWT_AUTH_COOKIE_SIGNATURE"] = "{prefix}-edx-jwt-cookie-signature"' not in open(path).read():
+            problems.append(f"{settings}: the JWT cookies keep their default names under prefix {prefix}")
+        else:
+            notes.append(f"{settings.split('/')[0]} reads `{prefix}-edx-jwt-*`")
 docs = [d for d in yaml.safe_load_all(open(manifests)) if d]
 for doc in docs:
     if doc["kind"] not in ("Deployment", "Job"):
@@ -294,7 +304,7 @@ for doc in docs:
         problems.append(f"{doc['kind']} {name} runs as {account!r}, not the Pod Identity account openedx")
     if not wants and account == "openedx":
         problems.append(f"{doc['kind']} {name} gets the media bucket's role but needs no AWS access")
-print("Redis over TLS with AUTH in lms and cms, ORA2 region and endpoint, pods as service account openedx" + (", " + notes[0] if notes else ""))
+print(", ".join(["Redis over TLS with AUTH in lms and cms, ORA2 region and endpoint, pods as service account openedx"] + list(dict.fromkeys(notes))))
 if problems:
     print("\n".join(problems))
     sys.exit(1)

@@ -356,6 +356,21 @@ hooks.Filters.ENV_PATCHES.add_items(
 )
 
 [% endif %]
+# Services that authenticate the LMS's users by its JWT cookies (the learner-record MFE calls
+# credentials, the MFEs call discovery) must read them under the environment's cookie names.
+hooks.Filters.ENV_PATCHES.add_items(
+    [
+        (
+            patch,
+            """{% if DEVOPS_COOKIE_PREFIX %}
+JWT_AUTH["JWT_AUTH_COOKIE_HEADER_PAYLOAD"] = "{{ DEVOPS_COOKIE_PREFIX }}-edx-jwt-cookie-header-payload"
+JWT_AUTH["JWT_AUTH_COOKIE_SIGNATURE"] = "{{ DEVOPS_COOKIE_PREFIX }}-edx-jwt-cookie-signature"
+{% endif %}""",
+        )
+        for patch in ("credentials-settings-common", "discovery-common-settings")
+    ]
+)
+
 # Plugin services that build their own Redis URLs from REDIS_HOST, without TLS and without the AUTH
 # token, which ElastiCache refuses: discovery (Django cache; its event bus and Celery broker are
 # hard-coded at the in-cluster redis://redis:6379, which does not exist when RUN_REDIS is false)
