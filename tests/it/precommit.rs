@@ -253,3 +253,25 @@ fn readme_shows_how_to_run_pre_commit_locally() {
         }
     }
 }
+
+#[test]
+fn ci_runs_the_pinned_pre_commit_and_checkov() {
+    // CI's scripts carry their own defaults; the generated repository's pins must be those.
+    let default_of = |script: &str, variable: &str| {
+        let text = read(script);
+        let marker = format!("{variable}=\"${{{variable}:-");
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{script} sets no {variable}"))
+            + marker.len();
+        text[start..].split('}').next().unwrap().to_owned()
+    };
+    assert_eq!(
+        default_of(".ci/precommit.sh", "PRE_COMMIT_VERSION"),
+        pin("pre_commit")
+    );
+    assert_eq!(
+        default_of(".ci/checkov.sh", "CHECKOV_VERSION"),
+        pin("checkov")
+    );
+}
