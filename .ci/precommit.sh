@@ -19,6 +19,7 @@ VENV="${VENV:-$ci_dir/.venv-precommit}"
 case "$VENV" in /*) ;; *) VENV="$root/$VENV" ;; esac
 BIN="${BIN:-$root/target/debug/openedx-devops}"
 case "$BIN" in /*) ;; *) BIN="$root/$BIN" ;; esac
+case "${CHECKOV:-/}" in /*) ;; *) CHECKOV="$root/$CHECKOV" ;; esac
 
 target="${1:?usage: .ci/precommit.sh <generated repository>}"
 target="$(cd "$target" && pwd)"
