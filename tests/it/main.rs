@@ -17,6 +17,7 @@ mod node_scaling;
 mod openedx_layer;
 mod pipeline_tree;
 mod platform_review;
+mod precommit;
 mod properties;
 mod provider_schema;
 mod release_upgrade;
