@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the PyPI wheel from this checkout (pyproject.toml: maturin, bindings = "bin") in a fresh
 # virtualenv, installs it into a second fresh virtualenv (and with pipx, as the README says) and runs
-# it: `--version` must print Cargo.toml's version and `new --defaults` must generate and pass `check`.
+# it: `--version` must print Cargo.toml's version and `new --defaults` must generate and pass `check`;
+# pre-commit validates .pre-commit-hooks.yaml.
 # Needs python3 (with venv), cargo and PyPI; nothing else. Usage: .ci/wheel.sh [--keep DIR]
 #   WHEEL_PROFILE  cargo profile of the build (default: release, the profile the published wheels
 #                  use; `dev` builds in a fraction of the time when only the packaging is in question)
@@ -10,6 +11,7 @@ set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MATURIN_VERSION="1.16.0"   # newest maturin on PyPI today; pyproject.toml requires >=1.16,<2.0
 PIPX_VERSION="1.18.4"      # newest pipx on PyPI today
+PRE_COMMIT_VERSION="4.7.0" # newest pre-commit on PyPI today: validates .pre-commit-hooks.yaml
 PROFILE="${WHEEL_PROFILE:-release}"
 keep=""
 if [ "${1:-}" = "--keep" ]; then keep="${2:?--keep needs a directory}"; fi
@@ -84,6 +86,10 @@ log "pipx install (the README's command), pipx==$PIPX_VERSION"
 PIPX_HOME="$work/pipx" PIPX_BIN_DIR="$work/pipx-bin" PIPX_MAN_DIR="$work/pipx-man" \
   "$work/build/bin/pipx" install --quiet "$wheel" >&2
 check_install "$work/pipx-bin" pipx
+
+log "pre-commit==$PRE_COMMIT_VERSION validate-manifest .pre-commit-hooks.yaml"
+"$work/build/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
+"$work/build/bin/pre-commit" validate-manifest "$repo_dir/.pre-commit-hooks.yaml"
 
 if [ -n "$keep" ]; then
   mkdir -p "$keep"
