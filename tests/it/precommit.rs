@@ -162,7 +162,7 @@ fn pull_request_workflow_runs_the_hooks_check_and_update_check_at_the_manifest_v
         let install_text = &runs[install];
         assert!(
             install_text.contains(".openedx-devops/manifest.json")
-                && install_text.contains("[\"version\"]")
+                && install_text.contains(".get(\"version\")")
                 && install_text.contains("\"openedx-devops==$version\""),
             "{name}: {path}: openedx-devops is not installed at the manifest's version"
         );
@@ -171,7 +171,7 @@ fn pull_request_workflow_runs_the_hooks_check_and_update_check_at_the_manifest_v
             "{name}: {path}: pre-commit is not pinned"
         );
         // The manifest is the pull request's: its version is checked before pip reads it.
-        assert!(install_text.contains("grep -Eqx"), "{name}: {path}");
+        assert!(install_text.contains("re.fullmatch("), "{name}: {path}");
         for command in [
             "pre-commit run --all-files --show-diff-on-failure",
             "openedx-devops check",
