@@ -26,6 +26,12 @@ pub fn read_checkout(relative: &str) -> String {
 }
 
 /// `examples/<name>.yml`.
+/// `blueprints/_versions.yml`, every pin the generated repository carries, by group.
+pub fn versions() -> serde_json::Value {
+    serde_saphyr::from_str(&read_checkout("blueprints/_versions.yml"))
+        .unwrap_or_else(|error| panic!("blueprints/_versions.yml: {error}"))
+}
+
 pub fn example(name: &str) -> PathBuf {
     let path = checkout(&format!("examples/{name}.yml"));
     assert!(path.is_file(), "no example `{}`", path.display());

@@ -9,8 +9,7 @@ const FIXTURES: &str = "tests/fixtures/generated-0.1.0";
 
 /// `_versions.yml` as `group.name` -> value.
 fn pins() -> BTreeMap<String, String> {
-    let versions: serde_json::Value =
-        serde_saphyr::from_str(&common::read_checkout("blueprints/_versions.yml")).unwrap();
+    let versions = common::versions();
     let mut pins = BTreeMap::new();
     for (group, entries) in versions.as_object().expect("groups") {
         for (name, value) in entries.as_object().expect("a group of pins") {

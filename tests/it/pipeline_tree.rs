@@ -194,7 +194,7 @@ fn workflows_are_least_privilege_and_use_oidc_only() {
 
 #[test]
 fn every_action_is_pinned_to_a_major_from_the_versions_file() {
-    let versions = yaml("_versions.yml", &read("blueprints/_versions.yml"));
+    let versions = crate::common::versions();
     let pins = versions["actions"].as_object().expect("an `actions` group");
     let key_of = |repository: &str| match repository {
         "actions/checkout" => "checkout",

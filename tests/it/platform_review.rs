@@ -1226,7 +1226,7 @@ fn eks_is_on_standard_support_with_fixed_key_admins_and_set_log_retention() {
 
 #[test]
 fn karpenter_waits_for_its_pod_identity_and_pins_its_ami() {
-    let versions: Value = serde_saphyr::from_str(&read("blueprints/_versions.yml")).unwrap();
+    let versions = crate::common::versions();
     let release = versions["services"]["eks_node_ami"].as_str().expect(
         "_versions.yml: services.eks_node_ami, the pinned AMI release of Karpenter's nodes",
     );

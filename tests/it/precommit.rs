@@ -26,8 +26,7 @@ fn cases() -> &'static [(String, Tree)] {
 
 /// The `precommit` group of `_versions.yml`: name -> pin.
 fn pins() -> serde_json::Map<String, Value> {
-    let versions = yaml("_versions.yml", &read("blueprints/_versions.yml"));
-    versions["precommit"]
+    crate::common::versions()["precommit"]
         .as_object()
         .expect("blueprints/_versions.yml has a `precommit` group")
         .clone()

@@ -19,13 +19,9 @@ const TUTOR_22_FROM: &[&str] = &[
     "sumac", "teak", "ulmo", "verawood",
 ];
 
-fn versions() -> serde_json::Value {
-    serde_saphyr::from_str(&common::read_checkout("blueprints/_versions.yml")).unwrap()
-}
-
 /// `openedx.releases` as (name, major) pairs.
 fn releases() -> Vec<(String, u32)> {
-    let versions = versions();
+    let versions = common::versions();
     let text = versions["openedx"]["releases"]
         .as_str()
         .expect("openedx.releases is a string");
@@ -86,7 +82,7 @@ fn strings(expr: &Expression) -> BTreeSet<String> {
 
 #[test]
 fn the_release_list_is_ordered_and_names_the_pinned_release() {
-    let versions = versions();
+    let versions = common::versions();
     let releases = releases();
     let majors: Vec<u32> = releases.iter().map(|(_, major)| *major).collect();
     assert!(
@@ -121,7 +117,7 @@ fn the_release_list_is_ordered_and_names_the_pinned_release() {
 
 #[test]
 fn the_deploy_script_carries_the_release_list_and_each_environments_secret() {
-    let list = versions()["openedx"]["releases"]
+    let list = common::versions()["openedx"]["releases"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -366,7 +362,7 @@ fn the_copy_has_a_key_of_its_own_no_value_in_terraform_and_a_recovery_window() {
 
 #[test]
 fn the_readme_has_the_runbook_for_the_next_release() {
-    let versions = versions();
+    let versions = common::versions();
     let releases = releases();
     let current = versions["openedx"]["release"].as_str().unwrap();
     let position = releases
