@@ -154,7 +154,8 @@ PY
 if [ "$image" = openedx ]; then
   # Each git requirement is cloned as devops-pip-<name>, a folder name the devops plugin adds
   # to Tutor's mounted directories: Tutor's Dockerfile then runs `pip install -e /mnt/<folder>`.
-  # With `#subdirectory=`, that folder of the repository is the package.
+  # With `#subdirectory=`, that folder of the repository is the package, without the history
+  # (a package versioned from git tags cannot sit in a subdirectory; pin it on PyPI instead).
   while read -r url ref name subdirectory; do
     [ -n "$url" ] || continue
     package="$TUTOR_ROOT/sources/devops-pip-$name"
