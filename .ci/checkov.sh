@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # checkov over the Terraform of a generated repository: .ci/checkov.sh <generated repository>
 # Installs checkov (pinned) into the virtualenv ${VENV:-.ci/.venv} when it is missing, then runs
-# it the way a user of the generated repository does: `cd <repository> && checkov -d terraform`,
-# so that checkov reads the repository's own `.checkov.yaml` (its one account-wide exception,
-# CKV_TF_1) and nothing else is skipped here. Fails on any failed check. Deliberate exceptions of
+# it the way a user of the generated repository does, its pre-commit hook's command from the
+# repository root: `checkov -d . --config-file .checkov.yaml --framework terraform`, so that checkov
+# reads the repository's own `.checkov.yaml` (its one account-wide exception, CKV_TF_1) and nothing
+# else is skipped here. Fails on any failed check. Deliberate exceptions of
 # one resource are suppressed inline in the blueprints (#checkov:skip=CKV_...:reason).
 set -euo pipefail
 
@@ -40,7 +41,7 @@ trap 'rm -f "$report"' EXIT
 set +e
 (
   cd "$target" &&
-    LOG_LEVEL=ERROR "$VENV/bin/checkov" -d terraform --framework terraform --quiet --compact \
+    LOG_LEVEL=ERROR "$VENV/bin/checkov" -d . --config-file .checkov.yaml --framework terraform --quiet --compact \
       --skip-download --output cli --output json --output-file-path "console,$report"
 ) > "$report.console" 2>&1
 status=$?

@@ -87,6 +87,47 @@ PIPX_HOME="$work/pipx" PIPX_BIN_DIR="$work/pipx-bin" PIPX_MAN_DIR="$work/pipx-ma
   "$work/build/bin/pipx" install --quiet "$wheel" >&2
 check_install "$work/pipx-bin" pipx
 
+# The generated repository's scripts/install-openedx-devops.sh, as its pull-request workflow runs
+# it: the manifest's version, from a folder of wheels and from the generator's git repository (what
+# OPENEDX_DEVOPS_SOURCE may name while the version is not on PyPI), and refusals.
+generated="$work/x-pip"
+installer() { # installer VENV [VAR=VALUE...]: run the script in a fresh virtualenv VENV
+  local venv="$1"; shift
+  python3 -m venv "$venv"
+  (cd "$generated" && env PATH="$venv/bin:$PATH" PYTHON="$venv/bin/python" "$@" bash scripts/install-openedx-devops.sh)
+}
+log "install-openedx-devops.sh: OPENEDX_DEVOPS_SOURCE=<folder of wheels>"
+installer "$work/script-wheels" PIP_NO_INDEX=1 OPENEDX_DEVOPS_SOURCE="$work/dist" 2>"$work/script.log" \
+  || { cat "$work/script.log" >&2; die "install-openedx-devops.sh did not install the wheel"; }
+check_install "$work/script-wheels/bin" script-wheels
+log "install-openedx-devops.sh: refuses what it cannot install"
+if installer "$work/script-none" PIP_NO_INDEX=1 2>"$work/script.log"; then
+  die "install-openedx-devops.sh succeeded with no index and no source"
+fi
+grep -q "is not installable from PyPI" "$work/script.log" || { cat "$work/script.log" >&2; die "no actionable error without a source"; }
+cp "$generated/.openedx-devops/manifest.json" "$work/manifest.json"
+"$work/build/bin/python" - "$generated/.openedx-devops/manifest.json" <<'EOF_PY'
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+manifest["version"] = manifest["version"] + "\n--index-url=https://example.invalid/"
+json.dump(manifest, open(sys.argv[1], "w"))
+EOF_PY
+if installer "$work/script-bad" OPENEDX_DEVOPS_SOURCE="$work/dist" 2>"$work/script.log"; then
+  die "install-openedx-devops.sh accepted a manifest version of two lines"
+fi
+grep -q 'is not a version' "$work/script.log" || { cat "$work/script.log" >&2; die "no actionable error for a bad manifest version"; }
+cp "$work/manifest.json" "$generated/.openedx-devops/manifest.json"
+if git -C "$repo_dir" rev-parse --git-dir >/dev/null 2>&1; then
+  log "install-openedx-devops.sh: OPENEDX_DEVOPS_SOURCE=git+file://localhost<a clone tagged v$version> (pip builds it from source)"
+  git clone --quiet "$repo_dir" "$work/source"
+  git -C "$work/source" tag -f "v$version" >/dev/null
+  # The dev profile and this checkout's target folder keep the from-source build short.
+  installer "$work/script-git" OPENEDX_DEVOPS_SOURCE="git+file://localhost$work/source" \
+    MATURIN_PEP517_ARGS="--profile dev" CARGO_TARGET_DIR="$repo_dir/target" 2>"$work/script.log" \
+    || { cat "$work/script.log" >&2; die "install-openedx-devops.sh did not build and install from git"; }
+  check_install "$work/script-git/bin" script-git
+fi
+
 log "pre-commit==$PRE_COMMIT_VERSION validate-manifest .pre-commit-hooks.yaml"
 "$work/build/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
 "$work/build/bin/pre-commit" validate-manifest "$repo_dir/.pre-commit-hooks.yaml"

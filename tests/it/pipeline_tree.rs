@@ -199,6 +199,7 @@ fn every_action_is_pinned_to_a_major_from_the_versions_file() {
     let key_of = |repository: &str| match repository {
         "actions/checkout" => "checkout",
         "actions/setup-python" => "setup_python",
+        "actions/cache" => "cache",
         "aws-actions/configure-aws-credentials" => "configure_aws_credentials",
         "aws-actions/amazon-ecr-login" => "amazon_ecr_login",
         "docker/setup-buildx-action" => "setup_buildx",

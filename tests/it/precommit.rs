@@ -160,17 +160,40 @@ fn pull_request_workflow_runs_the_hooks_check_and_update_check_at_the_manifest_v
             .unwrap_or_else(|| panic!("{name}: {path} installs nothing"));
         let install_text = &runs[install];
         assert!(
-            install_text.contains(".openedx-devops/manifest.json")
-                && install_text.contains(".get(\"version\")")
-                && install_text.contains("\"openedx-devops==$version\""),
-            "{name}: {path}: openedx-devops is not installed at the manifest's version"
+            install_text
+                .lines()
+                .any(|line| line.trim() == "scripts/install-openedx-devops.sh"),
+            "{name}: {path}: openedx-devops is not installed by scripts/install-openedx-devops.sh"
         );
         assert!(
             install_text.contains(&format!("\"pre-commit=={}\"", pin("pre_commit"))),
             "{name}: {path}: pre-commit is not pinned"
         );
-        // The manifest is the pull request's: its version is checked before pip reads it.
-        assert!(install_text.contains("re.fullmatch("), "{name}: {path}");
+        let source = workflow["jobs"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|job| job["steps"].as_array().unwrap().iter())
+            .find_map(|step| step["env"]["OPENEDX_DEVOPS_SOURCE"].as_str());
+        assert_eq!(
+            source,
+            Some("${{ vars.OPENEDX_DEVOPS_SOURCE }}"),
+            "{name}: {path}: the install step does not pass the repository variable on"
+        );
+        // The script reads the manifest's version and checks it whole before pip sees it.
+        let script = file(name, tree, "scripts/install-openedx-devops.sh");
+        for needed in [
+            ".openedx-devops/manifest.json",
+            ".get(\"version\")",
+            "re.fullmatch(",
+            "\"openedx-devops==$version\"",
+            "openedx-devops @ $source@v$version",
+        ] {
+            assert!(
+                script.contains(needed),
+                "{name}: scripts/install-openedx-devops.sh lacks `{needed}`"
+            );
+        }
         for command in [
             "pre-commit run --all-files --show-diff-on-failure",
             "openedx-devops check",
@@ -185,6 +208,25 @@ fn pull_request_workflow_runs_the_hooks_check_and_update_check_at_the_manifest_v
             "{name}: the manifest records the generator's version"
         );
     }
+}
+
+#[test]
+fn terragrunt_is_new_enough_for_the_terragrunt_fmt_hook() {
+    // pre-commit-terraform's terragrunt_fmt runs `terragrunt hcl format` from Terragrunt 0.78 on
+    // (its hooks/terragrunt_fmt.sh) and `terragrunt hclfmt` before; Terragrunt 1.x removed the
+    // latter, so the pinned Terragrunt must take the former.
+    let pinned = common::versions()["tooling"]["terragrunt"]
+        .as_str()
+        .expect("tooling.terragrunt is a string")
+        .to_owned();
+    let numbers: Vec<u64> = pinned
+        .split('.')
+        .map(|part| part.parse().expect("terragrunt pin is numeric"))
+        .collect();
+    assert!(
+        numbers.as_slice() >= [0, 78].as_slice(),
+        "terragrunt {pinned} predates `terragrunt hcl format`"
+    );
 }
 
 #[test]
