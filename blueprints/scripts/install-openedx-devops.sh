@@ -23,7 +23,7 @@ die() { echo "::error file=$manifest::$*" >&2; exit 1; }
 # The whole value must be a version before pip sees it (a pull request can write anything there).
 version="$("$python" -c 'import json, re, sys
 v = json.load(open(sys.argv[1])).get("version")
-if isinstance(v, str) and re.fullmatch(r"[0-9]+(\.[0-9]+)*([a-z]+[0-9]*)?", v):
+if isinstance(v, str) and re.fullmatch(r"[0-9]+(\.[0-9]+)*([-.]?[a-z]+\.?[0-9]*)?", v):
     print(v)' "$manifest")" || die "$manifest is not JSON"
 [ -n "$version" ] || die "\"version\" of $manifest is not a version"
 
