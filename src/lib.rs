@@ -15,6 +15,7 @@ pub mod context;
 pub mod cost;
 pub mod generate;
 pub mod graph;
+pub mod import;
 mod paths;
 pub mod plan;
 pub mod questionnaire;

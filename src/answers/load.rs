@@ -252,7 +252,7 @@ fn write_environments(out: &mut String, answers: &Answers, value: &Value, chosen
     }
 }
 
-fn scalar(value: &Value) -> String {
+pub(crate) fn scalar(value: &Value) -> String {
     match value {
         Value::String(text) => serde_json::to_string(text).unwrap_or_default(),
         // A flow list with a space after each comma, as YAML style (and yamllint) wants it.

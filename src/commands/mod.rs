@@ -5,6 +5,7 @@
 mod check;
 mod completions;
 mod graph;
+mod import;
 mod man;
 mod new;
 mod questions;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         Command::Questions(args) => questions::run(&args, out)?,
         Command::Versions(args) => versions::run(&args, out)?,
         Command::Graph(args) => graph::run(&args, out)?,
+        Command::Import(args) => import::run(&args, out)?,
         Command::Completions(args) => completions::run(&args, out)?,
         Command::Man(args) => man::run(&args, out)?,
     };

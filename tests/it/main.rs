@@ -13,6 +13,7 @@ mod data_tier;
 mod envcommon_migration;
 mod hardening_answers;
 mod hostile;
+mod import;
 mod node_scaling;
 mod openedx_layer;
 mod pipeline_tree;

@@ -1,0 +1,1 @@
+# The kubernetes module of an environment (reduced).

@@ -1,0 +1,1 @@
+# The mysql module of an environment (reduced).

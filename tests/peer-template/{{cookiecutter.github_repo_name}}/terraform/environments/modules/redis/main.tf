@@ -1,0 +1,1 @@
+# The redis module of an environment (reduced).

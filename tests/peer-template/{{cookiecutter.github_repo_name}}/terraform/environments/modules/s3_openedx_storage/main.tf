@@ -1,0 +1,1 @@
+# The s3_openedx_storage module of an environment (reduced).

@@ -1,0 +1,1 @@
+# The ses module of an environment (reduced).

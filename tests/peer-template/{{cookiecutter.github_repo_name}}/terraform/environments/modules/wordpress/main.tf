@@ -1,0 +1,1 @@
+# WordPress on the shared cluster (reduced).

@@ -1,0 +1,3 @@
+terraform {
+  source = "../../modules//s3_openedx_storage"
+}

@@ -1,0 +1,1 @@
+# The shared ec2_bastion module (reduced).

@@ -1,0 +1,1 @@
+# The shared kubernetes_karpenter module (reduced).
