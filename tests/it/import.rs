@@ -256,6 +256,30 @@ fn import_existing_writes_the_ses_identity_import_into_the_new_repository() {
         "{block}"
     );
     assert!(block.contains("id = \"courses.yourschool.edu\""), "{block}");
+    // The zone and its delegation, which the old `vpc` unit made, continue in the `dns` unit.
+    let dns =
+        fs_err::read_to_string(repo.join("terraform/environments/prod/dns/imports.tf")).unwrap();
+    assert!(dns.contains("to = aws_route53_zone.this"), "{dns}");
+    assert!(
+        dns.contains("name         = \"courses.yourschool.edu\""),
+        "{dns}"
+    );
+    assert!(
+        dns.contains(
+            "id = \"${data.aws_route53_zone.adopted_parent.zone_id}_courses.yourschool.edu_NS\""
+        ) && dns.contains("name         = \"yourschool.edu\""),
+        "{dns}"
+    );
+    let zone = fs_err::read_to_string(repo.join("terraform/modules/dns-zone/main.tf")).unwrap();
+    for declared in [
+        "resource \"aws_route53_zone\" \"this\"",
+        "resource \"aws_route53_record\" \"delegation\"",
+    ] {
+        assert!(
+            zone.contains(declared),
+            "the dns-zone module lacks `{declared}`"
+        );
+    }
     // The address is the resource the new `ses` module declares.
     let module = fs_err::read_to_string(repo.join("terraform/modules/ses/main.tf")).unwrap();
     assert!(module.contains("resource \"aws_sesv2_email_identity\" \"domain\""));
