@@ -34,7 +34,6 @@ impl Fact {
 /// The literal locals of one HCL file, each with its source; interpolations are left out.
 #[derive(Debug, Clone, Default)]
 pub struct Locals {
-    pub file: String,
     pub values: BTreeMap<String, Fact>,
 }
 
@@ -318,10 +317,7 @@ fn locals(file: &str, text: &str) -> anyhow::Result<Locals> {
             values.insert(key, Fact { value, source });
         }
     }
-    Ok(Locals {
-        file: file.to_owned(),
-        values,
-    })
+    Ok(Locals { values })
 }
 
 /// `ci/tutor-deploy/environments/<env>/config.yml` (`KEY=value` lines, appended to

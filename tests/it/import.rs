@@ -238,14 +238,16 @@ fn import_existing_writes_the_ses_identity_import_into_the_new_repository() {
         .arg(&answers)
         .assert()
         .success();
+    let runs = std::cell::Cell::new(0);
     let run = || {
+        runs.set(runs.get() + 1);
         bin()
             .arg("import")
             .arg(fixture("defaults"))
             .arg("--import-existing")
             .arg(&repo)
             .arg("-o")
-            .arg(temp.path().join(format!("again-{}.yml", rand_suffix())))
+            .arg(temp.path().join(format!("again-{}.yml", runs.get())))
             .assert()
     };
     run().success();
@@ -291,13 +293,6 @@ fn import_existing_writes_the_ses_identity_import_into_the_new_repository() {
     let refused = run().failure().code(2);
     assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("other contents"));
     assert_eq!(fs_err::read_to_string(&imports).unwrap(), "# mine\n");
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
 }
 
 #[test]
