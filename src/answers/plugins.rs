@@ -45,7 +45,7 @@ pub const PLUGINS: &[Plugin] = &[
     Plugin {
         name: "forum",
         requirement: "tutor-forum==22.0.0",
-        help: "course discussions: the forum (v2) runs inside the LMS and keeps its posts in MongoDB",
+        help: "course discussions: the forum (v2) runs inside the LMS and keeps its posts in MySQL",
         hosts: &[],
         images: &[],
         theme: false,

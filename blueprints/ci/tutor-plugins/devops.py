@@ -339,9 +339,10 @@ if "FRONTEND_SITE_CONFIG" in globals():
 )
 
 [% if answers.mongodb == "documentdb" %]
-# The forum (tutor-forum) makes its own MongoDB client from FORUM_MONGODB_CLIENT_PARAMETERS,
-# which it sets in openedx-common-settings: on DocumentDB it needs the same two settings as
-# Open edX's doc stores. These patches come after that one in the LMS and CMS settings.
+# The forum keeps its posts in MySQL; it reads MongoDB (FORUM_MONGODB_CLIENT_PARAMETERS, which
+# tutor-forum sets in openedx-common-settings) only to migrate an older platform's posts
+# (forum_migrate_course_from_mongodb_to_mysql). On DocumentDB that client needs the same two
+# settings as Open edX's doc stores. These patches come after that one in the LMS and CMS settings.
 _DEVOPS_FORUM_DOCUMENTDB = """
 if "FORUM_MONGODB_CLIENT_PARAMETERS" in globals():
     {% if not DEVOPS_MONGODB_RETRY_WRITES %}FORUM_MONGODB_CLIENT_PARAMETERS["retryWrites"] = False{% endif %}

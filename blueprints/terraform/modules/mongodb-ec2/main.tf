@@ -16,7 +16,8 @@ locals {
   # The data volume's device name; the bootstrap finds the disk by the volume's id, not by it.
   data_device_name = "/dev/sdf"
 
-  # The Open edX databases (Tutor's MONGODB_DATABASE and the forum's).
+  # The Open edX databases: Tutor's MONGODB_DATABASE, and the forum's, which only a migrated
+  # platform uses, as the source of the forum's move to MySQL (tutor-forum README).
   app_databases = ["openedx", "cs_comments_service"]
 
   users = toset(["admin", "openedx", "backup"])
