@@ -478,6 +478,73 @@ fn the_migration_runbook_parses_and_names_files_that_exist() {
         assert!(repo.join(file).is_file());
         assert!(runbook.contains(file.trim_end_matches(".md")), "{file}");
     }
+    // Every file of the old repository it names exists in a peer render with every option on,
+    // and every Terraform address it hands to `state rm` or `-target` is declared by the module
+    // of the unit it `cd`s into, on either side.
+    let old = fixture("all-on");
+    let mut named = 0;
+    for (start, _) in runbook.match_indices("$OLD/") {
+        let path: String = runbook[start + 5..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
+            .collect();
+        let path = path.trim_end_matches(['.', '/']);
+        assert!(
+            old.join(path).exists(),
+            "the runbook names `$OLD/{path}`, which a peer repository lacks"
+        );
+        named += 1;
+    }
+    assert!(named >= 6, "{named} old files named");
+    let mut addresses = 0;
+    for block in &blocks {
+        let mut unit: Option<PathBuf> = None;
+        for line in block.lines().map(str::trim) {
+            if let Some(dir) = line.strip_prefix("cd \"") {
+                let dir = dir.split('"').next().unwrap();
+                unit = [("$OLD/", &old), ("$NEW/", &repo)]
+                    .iter()
+                    .find_map(|(prefix, root)| {
+                        dir.strip_prefix(prefix).map(|rest| root.join(rest))
+                    });
+                continue;
+            }
+            let words: Vec<&str> = if let Some(rest) = line.strip_prefix("terragrunt state rm ") {
+                rest.split_whitespace().collect()
+            } else {
+                line.split_whitespace()
+                    .filter_map(|word| word.strip_prefix("-target="))
+                    .collect()
+            };
+            for address in words {
+                let address = address.trim_matches('\'');
+                let unit = unit
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("`{line}` outside a unit"));
+                let module = unit_module(unit);
+                let (kind, name) = address.split_once('.').unwrap();
+                let declaration = if kind == "module" {
+                    format!("module \"{name}\"")
+                } else {
+                    format!("resource \"{kind}\" \"{name}\"")
+                };
+                let declared = walkdir::WalkDir::new(&module).into_iter().any(|entry| {
+                    let entry = entry.unwrap();
+                    entry.path().extension().is_some_and(|ext| ext == "tf")
+                        && fs_err::read_to_string(entry.path())
+                            .unwrap()
+                            .contains(&declaration)
+                });
+                assert!(
+                    declared,
+                    "`{line}`: {} declares no `{declaration}`",
+                    module.display()
+                );
+                addresses += 1;
+            }
+        }
+    }
+    assert!(addresses >= 11, "{addresses} addresses checked");
     // Every `openedx-devops <command> ...` line runs with these options (`--help` stops short
     // of doing anything).
     for line in blocks.iter().flat_map(|block| block.lines()) {
@@ -497,4 +564,34 @@ fn the_migration_runbook_parses_and_names_files_that_exist() {
             );
         }
     }
+}
+
+/// The module folder a Terragrunt unit folder applies: its `terraform.source`, in the unit's
+/// `terragrunt.hcl` (the peer's units) or the common file it includes (ours, `_envcommon/`).
+fn unit_module(unit: &Path) -> PathBuf {
+    let read = |path: PathBuf| fs_err::read_to_string(path).ok();
+    let name = unit.file_name().unwrap().to_string_lossy().into_owned();
+    let terraform = unit
+        .ancestors()
+        .find(|dir| dir.ends_with("terraform"))
+        .unwrap();
+    let sources = [
+        read(unit.join("terragrunt.hcl")),
+        read(terraform.join("_envcommon").join(format!("{name}.hcl"))),
+    ];
+    let module = sources
+        .iter()
+        .flatten()
+        .find_map(|text| {
+            let (_, rest) = text.split_once("modules//")?;
+            Some(rest.split('"').next().unwrap().to_owned())
+        })
+        .unwrap_or_else(|| panic!("{}: no module source", unit.display()));
+    [
+        unit.join("../../modules").join(&module),
+        terraform.join("modules").join(&module),
+    ]
+    .into_iter()
+    .find(|dir| dir.is_dir())
+    .unwrap_or_else(|| panic!("{}: module `{module}` not found", unit.display()))
 }

@@ -34,6 +34,8 @@ if declined("{{ cookiecutter.stack_add_remote_mongodb }}"):
     for unit in ["mongodb", "mongodb_volume"]:
         remove(STACK, unit)
         remove(MODULES, unit)
+    remove(ENVIRONMENT, "mongodb")
+    remove("terraform", "environments", "modules", "mongodb")
 for answer, unit in [
     ("{{ cookiecutter.stack_add_remote_mysql }}", "mysql"),
     ("{{ cookiecutter.stack_add_remote_redis }}", "redis"),
