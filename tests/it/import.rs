@@ -460,20 +460,7 @@ fn the_migration_runbook_parses_and_names_files_that_exist() {
         .arg(temp.path().join("again.yml"))
         .assert()
         .success();
-    let mut named = 0;
-    for (start, _) in runbook.match_indices("$NEW/") {
-        let path: String = runbook[start + 5..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
-            .collect();
-        let path = path.trim_end_matches(['.', '/']);
-        assert!(
-            repo.join(path).exists(),
-            "the runbook names `$NEW/{path}`, which a generated repository lacks"
-        );
-        named += 1;
-    }
-    assert!(named >= 4, "{named} files named");
+    assert_names_exist(&runbook, "$NEW/", &repo, 4);
     for file in ["scripts/restore.sh", "README.md"] {
         assert!(repo.join(file).is_file());
         assert!(runbook.contains(file.trim_end_matches(".md")), "{file}");
@@ -482,20 +469,7 @@ fn the_migration_runbook_parses_and_names_files_that_exist() {
     // and every Terraform address it hands to `state rm` or `-target` is declared by the module
     // of the unit it `cd`s into, on either side.
     let old = fixture("all-on");
-    let mut named = 0;
-    for (start, _) in runbook.match_indices("$OLD/") {
-        let path: String = runbook[start + 5..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
-            .collect();
-        let path = path.trim_end_matches(['.', '/']);
-        assert!(
-            old.join(path).exists(),
-            "the runbook names `$OLD/{path}`, which a peer repository lacks"
-        );
-        named += 1;
-    }
-    assert!(named >= 6, "{named} old files named");
+    assert_names_exist(&runbook, "$OLD/", &old, 6);
     let mut addresses = 0;
     for block in &blocks {
         let mut unit: Option<PathBuf> = None;
@@ -564,6 +538,25 @@ fn the_migration_runbook_parses_and_names_files_that_exist() {
             );
         }
     }
+}
+
+/// Every `<variable>/path` the runbook names exists under `root`, and there are at least `least`.
+fn assert_names_exist(runbook: &str, variable: &str, root: &Path, least: usize) {
+    let mut named = 0;
+    for (start, _) in runbook.match_indices(variable) {
+        let path: String = runbook[start + variable.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
+            .collect();
+        let path = path.trim_end_matches(['.', '/']);
+        assert!(
+            root.join(path).exists(),
+            "the runbook names `{variable}{path}`, which {} lacks",
+            root.display()
+        );
+        named += 1;
+    }
+    assert!(named >= least, "{named} files named after {variable}");
 }
 
 /// The module folder a Terragrunt unit folder applies: its `terraform.source`, in the unit's
