@@ -470,13 +470,40 @@ fn the_migration_runbook_parses_and_names_files_that_exist() {
     // of the unit it `cd`s into, on either side.
     let old = fixture("all-on");
     assert_names_exist(&runbook, "$OLD/", &old, 6);
+    let addresses = assert_addresses_declared(&blocks, &old, &repo);
+    assert!(addresses >= 11, "{addresses} addresses checked");
+    // Every `openedx-devops <command> ...` line runs with these options (`--help` stops short
+    // of doing anything).
+    for line in blocks.iter().flat_map(|block| block.lines()) {
+        let Some(rest) = line.trim().strip_prefix("openedx-devops ") else {
+            continue;
+        };
+        let command = rest.split_whitespace().next().unwrap();
+        let help = bin().args([command, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&help.stdout).into_owned();
+        for option in rest
+            .split_whitespace()
+            .filter(|word| word.starts_with("--"))
+        {
+            assert!(
+                help.contains(option),
+                "`openedx-devops {command}` has no `{option}`"
+            );
+        }
+    }
+}
+
+/// Every Terraform address a shell block hands to `terragrunt state rm` or `-target=` is declared
+/// by the module of the unit the block last `cd`'d into (`$OLD/...` under `old`, `$NEW/...` under
+/// `new`); returns how many were checked.
+fn assert_addresses_declared(blocks: &[&str], old: &Path, new: &Path) -> usize {
     let mut addresses = 0;
-    for block in &blocks {
+    for block in blocks {
         let mut unit: Option<PathBuf> = None;
         for line in block.lines().map(str::trim) {
             if let Some(dir) = line.strip_prefix("cd \"") {
                 let dir = dir.split('"').next().unwrap();
-                unit = [("$OLD/", &old), ("$NEW/", &repo)]
+                unit = [("$OLD/", old), ("$NEW/", new)]
                     .iter()
                     .find_map(|(prefix, root)| {
                         dir.strip_prefix(prefix).map(|rest| root.join(rest))
@@ -518,26 +545,7 @@ fn the_migration_runbook_parses_and_names_files_that_exist() {
             }
         }
     }
-    assert!(addresses >= 11, "{addresses} addresses checked");
-    // Every `openedx-devops <command> ...` line runs with these options (`--help` stops short
-    // of doing anything).
-    for line in blocks.iter().flat_map(|block| block.lines()) {
-        let Some(rest) = line.trim().strip_prefix("openedx-devops ") else {
-            continue;
-        };
-        let command = rest.split_whitespace().next().unwrap();
-        let help = bin().args([command, "--help"]).output().unwrap();
-        let help = String::from_utf8_lossy(&help.stdout).into_owned();
-        for option in rest
-            .split_whitespace()
-            .filter(|word| word.starts_with("--"))
-        {
-            assert!(
-                help.contains(option),
-                "`openedx-devops {command}` has no `{option}`"
-            );
-        }
-    }
+    addresses
 }
 
 /// Every `<variable>/path` the runbook names exists under `root`, and there are at least `least`.
