@@ -71,8 +71,9 @@ pub fn adoptions(peer: &Peer, answers: &Answers) -> Vec<Adoption> {
             "# Written by `openedx-devops import --import-existing`: the Amazon SES identity of\n\
              # {old_domain} that the old repository (terraform/environments/{folder}/ses) verified\n\
              # continues here, with its DKIM keys. Terraform imports it on the next apply of this\n\
-             # unit; delete this file after that apply (and `terraform state rm` the identity from\n\
-             # the old repository's `ses` unit, so that destroying the old one keeps it).\n\
+             # unit; delete this file after that apply (and first `terragrunt state rm` the identity\n\
+             # and its DKIM from the old repository's `ses` unit, so that destroying the old one keeps\n\
+             # them).\n\
              import {{\n  to = aws_sesv2_email_identity.domain\n  id = \"{old_domain}\"\n}}\n",
             folder = old.folder,
         );
