@@ -449,6 +449,74 @@ fn the_acme_account_has_a_contact_address() {
     }
 }
 
+/// With the forum, the LMS init switches the forum's MySQL store on for everyone when no one has
+/// decided (openedx-forum before 0.4.3 otherwise keeps each course's posts in MongoDB, which
+/// its Meilisearch index never reads), and leaves a flag that exists as it is. The task runs
+/// here against a stand-in `manage.py` that keeps the flags in a file.
+#[test]
+fn the_forum_init_turns_the_mysql_store_on_unless_a_flag_exists() {
+    let mut with_forum = 0;
+    for (name, answers, tree) in cases() {
+        let plugin = file(name, tree, "ci/tutor-plugins/devops.py");
+        let forum = answers["tutor_plugins"]
+            .as_array()
+            .is_some_and(|plugins| plugins.iter().any(|plugin| plugin == "forum"));
+        let Some(start) =
+            plugin.find("hooks.Filters.CLI_DO_INIT_TASKS.add_item(\n    (\n        \"lms\",\n")
+        else {
+            assert!(!forum, "{name}: the forum runs without the flag task");
+            continue;
+        };
+        assert!(forum, "{name}: the flag task without the forum");
+        with_forum += 1;
+        // The task: the Python string literals that follow the service name, joined.
+        let body = &plugin[start..];
+        let body = &body[..body.find("\n    )\n)").unwrap()];
+        let task: String = body
+            .lines()
+            .skip(3)
+            .map(|line| {
+                let line = line.trim().trim_end_matches(',');
+                line.strip_prefix('"')
+                    .and_then(|l| l.strip_suffix('"'))
+                    .unwrap()
+            })
+            .collect();
+        let temp = tempfile::tempdir().unwrap();
+        let manage = temp.path().join("manage.py");
+        fs_err::write(
+            &manage,
+            "#!/bin/sh\n# manage.py lms waffle_flag --list | --create --everyone NAME\n\
+             shift 2\n\
+             if [ \"$1\" = --list ]; then echo Flags:; cat flags 2>/dev/null; exit 0; fi\n\
+             echo \"NAME: $3\" >> flags; echo \"created $3 $2\" >> calls\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&manage, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let run = || {
+            let status = std::process::Command::new("sh")
+                .args(["-e", "-c", &task])
+                .current_dir(temp.path())
+                .status()
+                .unwrap();
+            assert!(status.success(), "{name}: {task}");
+            fs_err::read_to_string(temp.path().join("calls")).unwrap_or_default()
+        };
+        assert_eq!(
+            run(),
+            "created forum_v2.enable_mysql_backend --everyone\n",
+            "{name}: no flag yet"
+        );
+        assert_eq!(
+            run(),
+            "created forum_v2.enable_mysql_backend --everyone\n",
+            "{name}: the flag exists, the second init leaves it"
+        );
+    }
+    assert!(with_forum >= 1, "no example runs the forum");
+}
+
 #[test]
 fn documents_the_tree_points_at_exist() {
     // Was: comments and READMEs sent readers to docs/... files and sections that are not

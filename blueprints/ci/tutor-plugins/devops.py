@@ -338,10 +338,27 @@ if "FRONTEND_SITE_CONFIG" in globals():
     priority=hooks.priorities.LOW,
 )
 
+[% if "forum" in (plugins|map(attribute="name")|list) %]
+# The forum keeps its posts in MySQL, where its Meilisearch index reads them. openedx-forum 0.4.3
+# knows no other store; before it, each course used MongoDB unless the waffle flag
+# forum_v2.enable_mysql_backend is on (forum/backend.py, forum/toggles.py: off by default), and
+# tutor-forum 22 no longer creates that flag (tutor-forum 21 did). This task creates it, on for
+# everyone, unless it exists: a flag set by an operator (or deactivated by Tutor's Sumac upgrade of
+# a migrated platform) is left as it is. It runs after the LMS migrations.
+hooks.Filters.CLI_DO_INIT_TASKS.add_item(
+    (
+        "lms",
+        "(./manage.py lms waffle_flag --list | grep -q 'forum_v2.enable_mysql_backend') || "
+        "./manage.py lms waffle_flag --create --everyone forum_v2.enable_mysql_backend",
+    )
+)
+
+[% endif %]
 [% if answers.mongodb == "documentdb" %]
-# The forum keeps its posts in MySQL; it reads MongoDB (FORUM_MONGODB_CLIENT_PARAMETERS, which
-# tutor-forum sets in openedx-common-settings) only to migrate an older platform's posts
-# (forum_migrate_course_from_mongodb_to_mysql). On DocumentDB that client needs the same two
+# The forum reads MongoDB (FORUM_MONGODB_CLIENT_PARAMETERS, which tutor-forum sets in
+# openedx-common-settings) to migrate an older platform's posts
+# (forum_migrate_course_from_mongodb_to_mysql), and before openedx-forum 0.4.3 for a course whose
+# forum_v2.enable_mysql_backend flag is off. On DocumentDB that client needs the same two
 # settings as Open edX's doc stores. These patches come after that one in the LMS and CMS settings.
 _DEVOPS_FORUM_DOCUMENTDB = """
 if "FORUM_MONGODB_CLIENT_PARAMETERS" in globals():
